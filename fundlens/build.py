@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fundlens import PROJECT_DIR
@@ -11,15 +11,30 @@ from fundlens.errors import FundLensError
 from fundlens.load import load
 
 
-def run_dbt(args: Sequence[str], db_path: Path, work_dir: Path):
+def run_dbt(
+    args: Sequence[str],
+    db_path: Path,
+    work_dir: Path,
+    on_node_done: Callable[[str], None] | None = None,
+):
     """Run one dbt command against `db_path` in this process; return dbt's result.
 
     `work_dir` receives dbt's target/ and logs/, so builds never share them.
+    `on_node_done` is told every 25 finished nodes, for progress on long builds.
     """
     from dbt.cli.main import dbtRunner
 
+    done = 0
+
+    def count(event) -> None:
+        nonlocal done
+        if on_node_done and event.info.name == "NodeFinished":
+            done += 1
+            if done % 25 == 0:
+                on_node_done(f"[{args[0]}] {done} nodes done")
+
     os.environ["FUNDLENS_DB_PATH"] = str(db_path)
-    res = dbtRunner().invoke(
+    res = dbtRunner(callbacks=[count]).invoke(
         [
             *args,
             "--project-dir",

@@ -1,0 +1,56 @@
+# FundLens: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.DEFAULT_GOAL := help
+.PHONY: help run test refresh app demo-data lint format bench docs clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: $(VENV)/.installed ## install, build the demo warehouse, start the app on 127.0.0.1:8501
+	$(BIN)/fundlens refresh
+	$(BIN)/fundlens app
+
+test: $(VENV)/.installed-dev ## install with the dev extras and run the whole test suite
+	$(BIN)/pytest
+
+refresh: $(VENV)/.installed ## rebuild and publish the demo warehouse
+	$(BIN)/fundlens refresh
+
+app: $(VENV)/.installed ## start the app on the published warehouse
+	$(BIN)/fundlens app
+
+demo-data: $(VENV)/.installed ## regenerate the demo CSVs in seeds/
+	$(BIN)/python -m fundlens.demo --out seeds
+
+lint: $(VENV)/.installed-dev ## ruff and sqlfluff
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	FUNDLENS_DB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models macros tests/dbt analyses
+
+format: $(VENV)/.installed-dev ## format Python and SQL in place
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part of the tests)
+	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_performance.py
+
+docs: $(VENV)/.installed ## generate the dbt docs site into target/
+	FUNDLENS_DB_PATH=$$(readlink -f .fundlens/warehouse.duckdb) $(BIN)/dbt docs generate --profiles-dir . --project-dir .
+
+clean: ## remove the virtualenv, the demo home and dbt's target/
+	rm -rf $(VENV) .fundlens target logs
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "FundLens needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $@ $(VENV)/.installed

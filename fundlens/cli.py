@@ -1,0 +1,187 @@
+"""The `fundlens` command: a thin layer over refresh.py and the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from fundlens import PROJECT_DIR, SEEDS_DIR
+from fundlens.errors import FundLensError
+from fundlens.home import published_version, read_runs, resolve_home
+
+EXIT_FAILED = 1  # bad input, failed audit, nothing to roll back
+EXIT_BUSY = 3  # another refresh holds the lock
+
+HOME_HELP = "FundLens home (default: $FUNDLENS_HOME, else .fundlens/ in the project)"
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from fundlens.refresh import RefreshBusy, refresh
+
+    try:
+        record = refresh(
+            args.seeds, args.home, keep=args.keep, wait=args.wait, progress=_progress
+        )
+    except RefreshBusy as exc:
+        print(f"fundlens refresh: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    home = resolve_home(args.home)
+    tests = record["tests"]
+    print(
+        f"Published version {record['version_id']} in {home}\n"
+        f"  {sum(v['rows'] or 0 for v in record['inputs'].values())} input rows, "
+        f"{len(record['marts'])} marts, "
+        f"{sum(tests.values())} checks ({tests.get('pass', 0)} passed), "
+        f"{sum(record['timings'].values()):.1f}s"
+    )
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from fundlens.refresh import rollback
+
+    version = rollback(args.home, wait=args.wait)
+    print(f"Republished version {version} in {resolve_home(args.home)}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    runs = read_runs(home, limit=args.limit)
+    current = published_version(home)
+    if args.json:
+        print(json.dumps({"home": str(home), "published": current, "runs": runs}, indent=2))
+        return 0
+    print(f"Home:      {home}")
+    print(f"Published: {current or 'nothing yet (run `fundlens refresh`)'}")
+    if runs:
+        print("\nLast runs (newest first):")
+    for run in runs:
+        took = sum(run.get("timings", {}).values())
+        print(
+            f"  {run['run_id']}  {run['outcome']:<9}  started {run['started_at']}  "
+            f"{took:6.1f}s  {run.get('action', 'refresh')}"
+        )
+        if run["outcome"] == "failed" and run.get("error"):
+            first_lines = run["error"].splitlines()[:6]
+            print("\n".join("      " + line for line in first_lines))
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    if published_version(home) is None:
+        print(
+            f"Note: nothing is published in {home} yet; run `fundlens refresh` first.",
+            file=sys.stderr,
+        )
+    os.environ["FUNDLENS_HOME"] = str(home)
+    streamlit_args = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_DIR / "app" / "streamlit_app.py"),
+        "--server.address",
+        args.address,
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    os.execv(sys.executable, streamlit_args)
+    return 0  # not reached
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fundlens",
+        description=(
+            "FundLens: a portfolio-tracking warehouse for venture funds. "
+            "Load the input CSVs, build and publish the marts, and explore them."
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "refresh",
+        help="validate the input CSVs, build the warehouse and publish it",
+        description=(
+            "Write-audit-publish: load and validate every input CSV, build every model "
+            "and run every test into a new candidate, then publish it atomically. On any "
+            "problem nothing published changes, and the report names file, line, column "
+            "and rule. Exit codes: 0 published, 1 refused (bad input or failed audit), "
+            "3 another refresh is running."
+        ),
+    )
+    p.add_argument(
+        "--seeds",
+        type=Path,
+        default=SEEDS_DIR,
+        metavar="DIR",
+        help="directory with the input CSVs (default: the demo data in seeds/); "
+        "segments/industries/countries may be left out to use the shipped ones",
+    )
+    p.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    p.add_argument("--keep", type=int, default=5, metavar="N", help="versions kept (default 5)")
+    p.add_argument("--wait", action="store_true", help="queue behind a running refresh")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser(
+        "rollback",
+        help="republish the previous version",
+        description="Point the published warehouse back at the previous kept version.",
+    )
+    p.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    p.add_argument("--wait", action="store_true", help="queue behind a running refresh")
+    p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser(
+        "status",
+        help="show the published version and the last runs",
+        description="Show the published version and the last refresh runs, with errors.",
+    )
+    p.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="runs shown (default 10)")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser(
+        "app",
+        help="start the web app",
+        description="Start the FundLens web app on the published warehouse.",
+    )
+    p.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1: this machine only)",
+    )
+    p.set_defaults(func=cmd_app)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except FundLensError as exc:
+        print(f"fundlens {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"fundlens {args.command}: interrupted; nothing was published.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,388 @@
+"""`fundlens refresh`: write, audit, publish.
+
+1. Write: load the CSVs and build every model into `candidates/<run_id>/`.
+2. Audit: the loader checks every rule of the data contract; `dbt build` runs every
+   test and contract. Any failure stops the run here: nothing published changes.
+3. Publish: move the candidate to `versions/<run_id>/` and flip the `current` link
+   with one atomic rename. Readers holding the old files keep reading them.
+
+Every run leaves a record in `runs/<run_id>.json`. One refresh runs at a time per
+home (an advisory lock the kernel drops if the process dies, even on SIGKILL), and
+the next refresh clears whatever a killed one left behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from fundlens import SEEDS_DIR
+from fundlens.build import run_dbt
+from fundlens.contract import FILES
+from fundlens.errors import FundLensError, InputError
+from fundlens.home import PUBLIC, WAREHOUSE, published_version
+from fundlens.load import load
+
+KEEP_VERSIONS = 5
+PUBLIC_SCHEMAS = ("marts", "meta")  # the only schemas copied into public.duckdb
+FAILPOINT_ENV = "FUNDLENS_FAILPOINT"  # tests: stop at a named point to be killed there
+
+Progress = Callable[[str], None]
+
+
+class RefreshBusy(FundLensError):
+    """Another refresh holds the lock on this home."""
+
+
+class AuditError(FundLensError):
+    """The candidate warehouse failed dbt's tests or contracts."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_run_id() -> str:
+    """Sortable by time, unique across machines: 20261126T223000Z-3f9a1c."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Write-then-rename, so a reader never sees half a record."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str))
+    os.replace(tmp, path)
+
+
+@contextmanager
+def refresh_lock(home: Path, wait: bool = False) -> Iterator[None]:
+    """Hold `<home>/refresh.lock` for the duration of a refresh or rollback."""
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "refresh.lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise RefreshBusy(
+                f"Another refresh is running on {home} ({holder}). "
+                "Wait for it to finish, or pass --wait to queue behind it."
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {_now()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _input_files(seeds_dir: Path) -> dict[str, Path]:
+    """Each input file the run reads: the operator's, or the shipped reference file."""
+    files = {}
+    for spec in FILES.values():
+        path = seeds_dir / spec.filename
+        if not path.exists() and spec.reference:
+            path = SEEDS_DIR / spec.filename
+        files[spec.filename] = path
+    return files
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _table_counts(db: Path, schemas: tuple[str, ...]) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in (select unnest(?)) order by all",
+            [list(schemas)],
+        ).fetchall()
+        return {
+            f"{s}.{t}": con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]
+            for s, t in tables
+        }
+    finally:
+        con.close()
+
+
+def write_public(warehouse: Path, public: Path) -> None:
+    """Copy the public schemas, with their table and column comments, into `public`."""
+    con = duckdb.connect(str(public))
+    try:
+        con.execute("attach ? as wh (read_only)", [str(warehouse)])
+        tables = con.execute(
+            "select schema_name, table_name, comment from duckdb_tables() "
+            "where database_name = 'wh' and schema_name in (select unnest(?)) order by all",
+            [list(PUBLIC_SCHEMAS)],
+        ).fetchall()
+        for schema in PUBLIC_SCHEMAS:
+            con.execute(f'create schema if not exists "{schema}"')
+        for schema, table, comment in tables:
+            name = f'"{schema}"."{table}"'
+            con.execute(f"create table {name} as select * from wh.{name}")
+            if comment:
+                con.execute(f"comment on table {name} is ?".replace("?", _sql_str(comment)))
+            for column, col_comment in con.execute(
+                "select column_name, comment from duckdb_columns() "
+                "where database_name = 'wh' and schema_name = ? and table_name = ? "
+                "and comment is not null",
+                [schema, table],
+            ).fetchall():
+                con.execute(f'comment on column {name}."{column}" is {_sql_str(col_comment)}')
+        con.execute("detach wh")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+def _write_build_info(db: Path, version_id: str, seeds_dir: Path) -> None:
+    """Stamp the candidate with its version, so every reader can tell which one it sees."""
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("create schema if not exists meta")
+        con.execute(
+            "create or replace table meta.build_info as select "
+            "?::varchar as version_id, now()::timestamptz as built_at, ?::varchar as seeds_dir",
+            [version_id, str(seeds_dir)],
+        )
+        con.execute("comment on table meta.build_info is 'The published version of this file.'")
+    finally:
+        con.close()
+
+
+def _failpoint(home: Path, name: str) -> None:
+    """For crash tests: when $FUNDLENS_FAILPOINT names this point, say so and wait to die."""
+    if os.environ.get(FAILPOINT_ENV) == name:
+        (home / f"failpoint-{name}").write_text(str(os.getpid()))
+        while True:
+            time.sleep(60)
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _dbt_build(db: Path, work_dir: Path, progress: Progress) -> dict[str, int]:
+    """Run `dbt build` on the candidate; return test counts; raise AuditError on failure."""
+    res = run_dbt(["build"], db, work_dir, on_node_done=progress)
+    tests: dict[str, int] = {}
+    failures = []
+    for r in res.result:
+        status = str(r.status)
+        if r.node.resource_type == "test" or getattr(r.node, "resource_type", "") == "unit_test":
+            tests[status] = tests.get(status, 0) + 1
+        if status in ("error", "fail", "skipped"):
+            failures.append(f"{r.node.resource_type} {r.node.name}: {status}: {r.message}")
+    if not res.success:
+        raise AuditError(
+            "The candidate warehouse failed its audit; nothing was published.\n  "
+            + "\n  ".join(failures[:50])
+        )
+    return tests
+
+
+def _clear_leftovers(home: Path) -> None:
+    """Remove what killed runs left: candidates, unpublished versions, 'running' records."""
+    shutil.rmtree(home / "candidates", ignore_errors=True)
+    current = published_version(home)
+    for path in sorted((home / "runs").glob("*.json")):
+        record = json.loads(path.read_text())
+        if record.get("outcome") != "running":
+            continue
+        if record["run_id"] == current:  # killed after the flip: it was published
+            record.update(outcome="published", version_id=current)
+        else:
+            record.update(outcome="failed", error="interrupted: the process stopped mid-run")
+            # moved into versions/ but killed before the flip: never published
+            shutil.rmtree(home / "versions" / record["run_id"], ignore_errors=True)
+        _write_json(path, record)
+
+
+def _prune(home: Path, keep: int) -> None:
+    current = published_version(home)
+    versions = sorted(p.name for p in (home / "versions").iterdir() if p.is_dir())
+    for name in versions[:-keep]:
+        if name != current:
+            shutil.rmtree(home / "versions" / name, ignore_errors=True)
+
+
+def publish(home: Path, version_id: str) -> None:
+    """Point `current` at versions/<version_id> with one atomic rename."""
+    tmp = home / ".current.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(Path("versions") / version_id, tmp)
+    os.replace(tmp, home / "current")
+    for name in (WAREHOUSE, PUBLIC):  # stable names, created once
+        link = home / name
+        if not link.is_symlink():
+            link.unlink(missing_ok=True)
+            os.symlink(Path("current") / name, link)
+    _fsync_dir(home)
+
+
+def refresh(
+    seeds_dir: Path = SEEDS_DIR,
+    home: Path | None = None,
+    *,
+    keep: int = KEEP_VERSIONS,
+    wait: bool = False,
+    progress: Progress = lambda _msg: None,
+) -> dict:
+    """Build the warehouse from `seeds_dir` and publish it in `home`; return the run record.
+
+    Raises InputError (bad input), AuditError (a dbt test failed), RefreshBusy, or
+    another FundLensError; in every failure case the published version is untouched.
+    """
+    from fundlens.home import resolve_home
+
+    home = resolve_home(home)
+    seeds_dir = Path(seeds_dir).resolve()
+    if not seeds_dir.is_dir():
+        raise FundLensError(f"The input directory {seeds_dir} does not exist.")
+    with refresh_lock(home, wait=wait):
+        for sub in ("runs", "versions", "candidates"):
+            (home / sub).mkdir(parents=True, exist_ok=True)
+        _clear_leftovers(home)
+        run_id = new_run_id()
+        candidate = home / "candidates" / run_id
+        candidate.mkdir(parents=True)
+        files = _input_files(seeds_dir)
+        record: dict = {
+            "run_id": run_id,
+            "version_id": None,
+            "started_at": _now(),
+            "finished_at": None,
+            "outcome": "running",
+            "seeds_dir": str(seeds_dir),
+            "inputs": {name: {"sha256": _sha256(p), "rows": None} for name, p in files.items()},
+            "marts": {},
+            "tests": {},
+            "timings": {},
+            "problems": [],
+            "error": None,
+        }
+        record_path = home / "runs" / f"{run_id}.json"
+        _write_json(record_path, record)
+
+        def step(name: str):
+            progress(f"[{name}] ...")
+            return _Timer(record["timings"], name, progress)
+
+        try:
+            db = candidate / WAREHOUSE
+            with step("load"):
+                rows = load(seeds_dir, db)
+                _write_build_info(db, run_id, seeds_dir)
+            _failpoint(home, "after-load")
+            for name, count in rows.items():
+                key = name if name.endswith(".csv") else f"{name}.csv"
+                record["inputs"].setdefault(key, {})["rows"] = count
+            with step("build"):
+
+                def on_nodes(message: str) -> None:
+                    progress(message)
+                    _failpoint(home, "mid-build")
+
+                record["tests"] = _dbt_build(db, candidate / "dbt", on_nodes)
+            with step("public"):
+                write_public(db, candidate / PUBLIC)
+                record["marts"] = _table_counts(db, ("marts", "private"))
+            shutil.rmtree(candidate / "dbt", ignore_errors=True)
+            with step("publish"):
+                os.replace(candidate, home / "versions" / run_id)
+                _failpoint(home, "before-flip")
+                publish(home, run_id)
+            _failpoint(home, "after-flip")
+            _prune(home, keep)
+            record.update(outcome="published", version_id=run_id)
+            return record
+        except InputError as exc:
+            record.update(outcome="failed", error=exc.report())
+            record["problems"] = [asdict(p) for p in exc.problems]
+            raise
+        except BaseException as exc:
+            record.update(outcome="failed", error=str(exc) or type(exc).__name__)
+            raise
+        finally:
+            record["finished_at"] = _now()
+            _write_json(record_path, record)
+            shutil.rmtree(candidate, ignore_errors=True)
+
+
+def rollback(home: Path | None = None, *, wait: bool = False) -> str:
+    """Republish the newest kept version older than the current one; return its id."""
+    from fundlens.home import resolve_home
+
+    home = resolve_home(home)
+    with refresh_lock(home, wait=wait):
+        current = published_version(home)
+        if current is None:
+            raise FundLensError(f"Nothing is published in {home}; there is nothing to roll back.")
+        versions_dir = home / "versions"
+        older = sorted(p.name for p in versions_dir.iterdir() if p.is_dir() and p.name < current)
+        if not older:
+            raise FundLensError(
+                f"No version older than {current} is kept in {versions_dir}; cannot roll back."
+            )
+        publish(home, older[-1])
+        now = _now()
+        run_id = new_run_id()
+        _write_json(
+            home / "runs" / f"{run_id}.json",
+            {
+                "run_id": run_id,
+                "action": "rollback",
+                "version_id": older[-1],
+                "started_at": now,
+                "finished_at": now,
+                "outcome": "published",
+                "error": None,
+                "rolled_back_from": current,
+            },
+        )
+        return older[-1]
+
+
+class _Timer:
+    def __init__(self, timings: dict, name: str, progress: Progress):
+        self.timings, self.name, self.progress = timings, name, progress
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        elapsed = round(time.perf_counter() - self.start, 3)
+        self.timings[self.name] = elapsed
+        if exc[0] is None:
+            self.progress(f"[{self.name}] done in {elapsed:.1f}s")
+        return False

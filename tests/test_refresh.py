@@ -1,0 +1,316 @@
+"""Write-audit-publish: what a refresh publishes, what a failed or killed one leaves alone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fundlens import SEEDS_DIR
+from fundlens.home import published_version
+from fundlens.refresh import refresh, refresh_lock, rollback
+
+FUNDLENS = Path(sys.executable).with_name("fundlens")
+
+PUBLIC_MARTS = {
+    "dim_funds",
+    "dim_companies",
+    "fct_positions_quarterly",
+    "exposure_by_segment",
+    "exposure_by_industry",
+    "exposure_by_geography",
+    "exposure_by_stage",
+    "portfolio_concentration",
+    "market_coverage",
+    "company_kpis_latest",
+    "fund_performance",
+}
+
+
+def published_digests(home: Path) -> dict[str, str]:
+    """sha256 of the files the published names point at, plus the version they belong to."""
+    digests = {"version": published_version(home) or ""}
+    for name in ("warehouse.duckdb", "public.duckdb"):
+        digests[name] = hashlib.sha256((home / name).read_bytes()).hexdigest()
+    return digests
+
+
+def fundlens(*args: str, env: dict | None = None, check: bool = False):
+    return subprocess.run(
+        [str(FUNDLENS), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=check,
+        timeout=900,
+    )
+
+
+def positions_fingerprint(db: Path) -> tuple[str, float]:
+    """(version id, total fair value) as one reader sees them in one connection."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "select (select version_id from meta.build_info), "
+            "round(sum(fair_value), 2) from marts.fct_positions_quarterly"
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def variant_seeds(dest: Path) -> Path:
+    """The demo seeds with one mark changed: a valid input whose marts differ."""
+    shutil.copytree(SEEDS_DIR, dest)
+    path = dest / "valuations.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    fv = header.index("fair_value")
+    for i in range(len(lines) - 1, 0, -1):  # the last mark with a positive value
+        cells = lines[i].rstrip("\n").split(",")
+        if float(cells[fv]) > 0:
+            cells[fv] = f"{float(cells[fv]) * 2 + 1000:.2f}"
+            lines[i] = ",".join(cells) + "\n"
+            break
+    path.write_text("".join(lines))
+    return dest
+
+
+# -- what a successful refresh publishes ----------------------------------------------------
+
+
+def test_published_layout(demo_home: Path):
+    version = published_version(demo_home)
+    assert version is not None
+    assert (demo_home / "current").resolve() == (demo_home / "versions" / version).resolve()
+    for name in ("warehouse.duckdb", "public.duckdb"):
+        assert (demo_home / name).is_symlink()
+        assert (demo_home / name).resolve().parent == (demo_home / "versions" / version)
+    assert not any((demo_home / "candidates").iterdir()), "a successful run leaves no candidate"
+    assert positions_fingerprint(demo_home / "warehouse.duckdb")[0] == version
+
+
+def test_public_database_holds_public_marts_only(demo_home: Path, public_db):
+    schemas = {
+        r[0] for r in public_db.execute("select schema_name from duckdb_tables()").fetchall()
+    }
+    assert schemas == {"marts", "meta"}
+    tables = {
+        r[0]
+        for r in public_db.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts'"
+        ).fetchall()
+    }
+    assert tables >= PUBLIC_MARTS
+    assert "lp_capital_accounts" not in tables
+    for table in PUBLIC_MARTS:
+        assert public_db.execute(f"select count(*) from marts.{table}").fetchone()[0] > 0, table
+    # the column descriptions from dbt travel with the tables, for analysts
+    undocumented = public_db.execute(
+        "select table_name, column_name from duckdb_columns() "
+        "where schema_name = 'marts' and (comment is null or comment = '')"
+    ).fetchall()
+    assert undocumented == []
+
+
+def test_run_record_describes_the_run(demo_home: Path):
+    from fundlens.home import read_runs
+
+    [record] = read_runs(demo_home)
+    assert record["outcome"] == "published"
+    assert record["version_id"] == published_version(demo_home)
+    for name, info in record["inputs"].items():
+        expected = hashlib.sha256((SEEDS_DIR / name).read_bytes()).hexdigest()
+        assert info["sha256"] == expected, name
+        data_lines = (SEEDS_DIR / name).read_text().count("\n") - 1
+        assert info["rows"] == data_lines, name
+    assert record["marts"]["marts.dim_funds"] > 0
+    assert record["marts"]["private.lp_capital_accounts"] > 0
+    assert record["tests"].get("pass", 0) > 50
+    assert set(record["tests"]) == {"pass"}, record["tests"]
+    assert set(record["timings"]) == {"load", "build", "public", "publish"}
+
+
+def test_status_shows_published_version(demo_home: Path):
+    out = fundlens("status", "--home", str(demo_home), "--json", check=True).stdout
+    status = json.loads(out)
+    assert status["published"] == published_version(demo_home)
+    assert status["runs"][0]["outcome"] == "published"
+    text = fundlens("status", "--home", str(demo_home), check=True).stdout
+    assert published_version(demo_home) in text
+
+
+@pytest.mark.parametrize("command", ["", "refresh", "rollback", "status", "app"])
+def test_every_command_explains_itself(command: str):
+    result = fundlens(*([command] if command else []), "--help", check=True)
+    assert "usage: fundlens" in result.stdout
+    assert "--home" in result.stdout or command == ""
+
+
+# -- failures change nothing ------------------------------------------------------------------
+
+
+def test_bad_value_is_refused_and_nothing_changes(home_copy: Path, tmp_path: Path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    path = seeds / "investments.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    cells = lines[3].rstrip("\n").split(",")
+    cells[header.index("amount")] = "12x5"  # not a number
+    lines[3] = ",".join(cells) + "\n"
+    path.write_text("".join(lines))
+    before = published_digests(home_copy)
+
+    result = fundlens("refresh", "--seeds", str(seeds), "--home", str(home_copy))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "investments.csv, line 4, column amount" in result.stderr
+    assert "12x5" in result.stderr
+    assert published_digests(home_copy) == before
+    status = json.loads(fundlens("status", "--home", str(home_copy), "--json").stdout)
+    latest = status["runs"][0]
+    assert latest["outcome"] == "failed"
+    assert any(
+        p["file"] == "investments.csv" and p["line"] == 4 and p["column"] == "amount"
+        for p in latest["problems"]
+    )
+    assert "failed" in fundlens("status", "--home", str(home_copy)).stdout
+
+
+def test_missing_seeds_dir_is_a_clear_error(home_copy: Path, tmp_path: Path):
+    result = fundlens("refresh", "--seeds", str(tmp_path / "nope"), "--home", str(home_copy))
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_second_refresh_is_refused_while_one_runs(home_copy: Path):
+    before = published_digests(home_copy)
+    with refresh_lock(home_copy):
+        result = fundlens("refresh", "--home", str(home_copy))
+    assert result.returncode == 3
+    assert "Another refresh is running" in result.stderr
+    assert published_digests(home_copy) == before
+
+
+def test_rollback_with_nothing_older_is_a_clear_error(home_copy: Path):
+    result = fundlens("rollback", "--home", str(home_copy))
+    assert result.returncode == 1
+    assert "cannot roll back" in result.stderr
+
+
+# -- readers, rollback, crashes (several full refreshes: slow) --------------------------------
+
+READER = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    import duckdb
+    db, stop, out = Path(sys.argv[1]), Path(sys.argv[2]), open(sys.argv[3], "w")
+    while not stop.exists():
+        try:
+            con = duckdb.connect(str(db), read_only=True)
+            try:
+                row = con.execute(
+                    "select (select version_id from meta.build_info), "
+                    "round(sum(fair_value), 2) from marts.fct_positions_quarterly"
+                ).fetchone()
+            finally:
+                con.close()
+            out.write(json.dumps({"seen": list(row)}) + "\\n")
+        except Exception as exc:
+            out.write(json.dumps({"error": repr(exc)}) + "\\n")
+        out.flush()
+        time.sleep(0.02)
+    """
+)
+
+
+@pytest.mark.slow
+def test_readers_never_notice_a_refresh_and_rollback_restores(home_copy: Path, tmp_path: Path):
+    v1 = positions_fingerprint(home_copy / "warehouse.duckdb")
+    stop = tmp_path / "stop"
+    readers = []
+    for i, name in enumerate(["warehouse.duckdb", "public.duckdb", "warehouse.duckdb"]):
+        log = tmp_path / f"reader{i}.jsonl"
+        proc = subprocess.Popen(
+            [sys.executable, "-c", READER, str(home_copy / name), str(stop), str(log)]
+        )
+        readers.append((proc, log))
+    try:
+        time.sleep(1)
+        record = refresh(variant_seeds(tmp_path / "seeds"), home_copy)
+        time.sleep(1.5)
+    finally:
+        stop.touch()
+        for proc, _ in readers:
+            proc.wait(timeout=60)
+
+    v2 = positions_fingerprint(home_copy / "warehouse.duckdb")
+    assert v2[0] == record["version_id"] != v1[0]
+    assert v2[1] != v1[1], "the variant seeds must change the marts"
+    for _, log in readers:
+        events = [json.loads(line) for line in log.read_text().splitlines()]
+        assert [e for e in events if "error" in e] == []
+        seen = {tuple(e["seen"]) for e in events}
+        # every read saw one whole version: old before the flip, new after, never a mix
+        assert seen == {v1, v2}, seen
+
+    assert rollback(home_copy) == v1[0]
+    assert positions_fingerprint(home_copy / "warehouse.duckdb") == v1
+    assert positions_fingerprint(home_copy / "public.duckdb") == v1
+
+
+def _kill_at(failpoint: str, home: Path, seeds: Path) -> None:
+    marker = home / f"failpoint-{failpoint}"
+    proc = subprocess.Popen(
+        [str(FUNDLENS), "refresh", "--seeds", str(seeds), "--home", str(home)],
+        env={**os.environ, "FUNDLENS_FAILPOINT": failpoint},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 900
+    while not marker.exists():
+        assert proc.poll() is None, f"refresh ended before reaching {failpoint}"
+        assert time.monotonic() < deadline, f"refresh never reached {failpoint}"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    marker.unlink()
+
+
+@pytest.mark.slow
+def test_sigkill_anywhere_leaves_the_published_version_intact(home_copy: Path, tmp_path: Path):
+    seeds = variant_seeds(tmp_path / "seeds")
+    before = published_digests(home_copy)
+    for failpoint in ("after-load", "mid-build", "before-flip"):
+        _kill_at(failpoint, home_copy, seeds)
+        assert published_digests(home_copy) == before, failpoint
+        positions_fingerprint(home_copy / "warehouse.duckdb")  # still opens and reads
+
+    # killed right after the flip: the new version is whole and published
+    _kill_at("after-flip", home_copy, seeds)
+    flipped = published_version(home_copy)
+    assert flipped != before["version"]
+    assert positions_fingerprint(home_copy / "public.duckdb")[0] == flipped
+
+    # the next refresh clears the debris and succeeds
+    record = refresh(SEEDS_DIR, home_copy)
+    assert published_version(home_copy) == record["version_id"]
+    assert not any((home_copy / "candidates").iterdir())
+    runs = [json.loads(p.read_text()) for p in (home_copy / "runs").glob("*.json")]
+    assert not [r for r in runs if r["outcome"] == "running"]
+    by_id = {r["run_id"]: r for r in runs}
+    assert by_id[flipped]["outcome"] == "published"
+    versions = {p.name for p in (home_copy / "versions").iterdir()}
+    assert versions == {before["version"], flipped, record["version_id"]}
