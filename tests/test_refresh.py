@@ -314,3 +314,17 @@ def test_sigkill_anywhere_leaves_the_published_version_intact(home_copy: Path, t
     assert by_id[flipped]["outcome"] == "published"
     versions = {p.name for p in (home_copy / "versions").iterdir()}
     assert versions == {before["version"], flipped, record["version_id"]}
+
+
+def test_only_the_last_versions_are_kept_and_current_never_pruned(tmp_path: Path):
+    from fundlens.refresh import _prune, publish
+
+    home = tmp_path / "home"
+    names = [f"2026010{i}T000000Z-aaaaaa" for i in range(1, 9)]
+    for name in names:
+        (home / "versions" / name).mkdir(parents=True)
+    publish(home, names[0])  # e.g. after rollbacks, the oldest is the published one
+    _prune(home, keep=5)
+    kept = sorted(p.name for p in (home / "versions").iterdir())
+    assert kept == [names[0], *names[-5:]]
+    assert published_version(home) == names[0]
