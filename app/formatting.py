@@ -1,0 +1,104 @@
+"""How the app shows numbers: money in the fund's currency, shares as percentages."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+DASH = "—"
+
+# Currencies with a symbol people read without thinking; others show their ISO code.
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "CN¥", "INR": "₹", "KRW": "₩"}
+
+
+def is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def currency_prefix(currency: str) -> str:
+    """'$' for USD, '€' for EUR, 'SEK ' for a currency without a common symbol."""
+    return _SYMBOLS.get(currency, f"{currency} ")
+
+
+def money(value: float | None, currency: str, compact: bool = True) -> str:
+    """`$12.3M` (compact) or `$12,345,678`; `—` for a missing value."""
+    if is_missing(value):
+        return DASH
+    sign = "-" if value < 0 else ""
+    value = abs(float(value))
+    prefix = currency_prefix(currency)
+    if compact:
+        for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+            if value >= threshold:
+                return f"{sign}{prefix}{value / threshold:.1f}{suffix}"
+    return f"{sign}{prefix}{value:,.0f}"
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.1234 -> `12.3%`."""
+    if is_missing(value):
+        return DASH
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+def multiple(value: float | None) -> str:
+    """A multiple of capital: 1.4523 -> `1.45x`."""
+    if is_missing(value):
+        return DASH
+    return f"{float(value):.2f}x"
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    if is_missing(value):
+        return DASH
+    return f"{float(value):,.{digits}f}"
+
+
+def humanize(code: str | None) -> str:
+    """`north_america` -> `North America`."""
+    if code is None or is_missing(code):
+        return DASH
+    return str(code).replace("_", " ").title()
+
+
+def quarter_label(quarter_end: object) -> str:
+    """2026-09-30 -> `2026 Q3 (30 Sep 2026)`."""
+    ts = pd.Timestamp(quarter_end)
+    return f"{ts.year} Q{ts.quarter} ({ts.day} {ts.strftime('%b %Y')})"
+
+
+# --- column configs for st.dataframe (the underlying values stay raw for CSV) --
+
+
+def money_column(label: str, currency: str, help: str | None = None):
+    return st.column_config.NumberColumn(
+        label, format=f"{currency_prefix(currency)}%,.0f", help=help
+    )
+
+
+def share_column(label: str, help: str | None = None):
+    return st.column_config.NumberColumn(label, format="percent", help=help)
+
+
+def multiple_column(label: str, help: str | None = None):
+    return st.column_config.NumberColumn(label, format="%.2fx", help=help)
+
+
+def count_column(label: str, help: str | None = None):
+    return st.column_config.NumberColumn(label, format="%d", help=help)
+
+
+def download_csv(df: pd.DataFrame, name: str, key: str) -> None:
+    """A button that downloads `df` as shown (raw numbers, no formatting) as CSV."""
+    st.download_button(
+        "Download CSV",
+        data=df.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+    )

@@ -1,0 +1,144 @@
+"""Data status: what is published, and how the last refreshes went (for fund operators)."""
+
+import pandas as pd
+import streamlit as st
+
+import formatting as fmt
+import queries
+from fundlens import home as fl_home
+
+st.title("Data status")
+
+home = fl_home.resolve_home()
+warehouse = queries.current_warehouse(home)
+runs = fl_home.read_runs(home)
+
+c1, c2, c3 = st.columns(3)
+c1.metric(
+    "Published version",
+    warehouse.version if warehouse else "none",
+    help=f"FundLens home: {home}",
+)
+last_published = next((r for r in runs if r.get("outcome") == "published"), None)
+c2.metric(
+    "Last published",
+    str(last_published.get("finished_at") or fmt.DASH) if last_published else fmt.DASH,
+)
+c3.metric("Runs recorded", fmt.number(len(runs)))
+
+if warehouse is None:
+    st.info(
+        "Nothing is published yet. Run `fundlens refresh` to build and publish the warehouse; "
+        "if a refresh failed, its problems are listed below."
+    )
+if not runs:
+    st.caption("No refresh has been recorded in this home yet.")
+    st.stop()
+
+
+def _duration(run: dict) -> float | None:
+    try:
+        start = pd.Timestamp(run["started_at"])
+        end = pd.Timestamp(run["finished_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if pd.isna(start) or pd.isna(end):
+        return None
+    return (end - start).total_seconds()
+
+
+st.subheader("Recent refreshes")
+table = pd.DataFrame(
+    [
+        {
+            "run_id": r.get("run_id"),
+            "outcome": r.get("outcome"),
+            "version_id": r.get("version_id"),
+            "started_at": r.get("started_at"),
+            "duration_s": _duration(r),
+            "input_files": len(r.get("inputs") or {}),
+            "tests_passed": (r.get("tests") or {}).get("pass"),
+            "tests_failed": (r.get("tests") or {}).get("fail"),
+            "tests_errored": (r.get("tests") or {}).get("error"),
+            "problems": len(r.get("problems") or []),
+            "seeds_dir": r.get("seeds_dir"),
+        }
+        for r in runs
+    ]
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={
+        "run_id": "Run",
+        "outcome": "Outcome",
+        "version_id": "Version",
+        "started_at": "Started",
+        "duration_s": st.column_config.NumberColumn("Duration (s)", format="%.1f"),
+        "input_files": fmt.count_column("Input files"),
+        "tests_passed": fmt.count_column("Tests passed"),
+        "tests_failed": fmt.count_column("Tests failed"),
+        "tests_errored": fmt.count_column("Tests errored"),
+        "problems": fmt.count_column("Input problems"),
+        "seeds_dir": "Input directory",
+    },
+)
+fmt.download_csv(table, "refresh_runs", key="csv_runs")
+
+failed = [r for r in runs if r.get("outcome") == "failed"]
+if failed:
+    st.subheader("Failed refreshes")
+    by_id = {r["run_id"]: r for r in failed}
+    run_id = st.selectbox("Failed run", list(by_id), key="failed_run")
+    run = by_id[run_id]
+    if run.get("error"):
+        st.error(run["error"])
+    problems = pd.DataFrame(
+        run.get("problems") or [], columns=["file", "line", "column", "rule", "value", "message"]
+    )
+    if problems.empty:
+        st.caption("No input problems recorded for this run.")
+    else:
+        st.dataframe(
+            problems,
+            hide_index=True,
+            column_config={
+                "file": "File",
+                "line": st.column_config.NumberColumn(
+                    "Line", format="%d", help="As your editor shows it (header = line 1)."
+                ),
+                "column": "Column",
+                "rule": "Rule",
+                "value": "Value",
+                "message": st.column_config.TextColumn("What to fix", width="large"),
+            },
+        )
+        fmt.download_csv(problems, f"problems_{run_id}", key="csv_problems")
+
+latest = runs[0]
+with st.expander(f"Details of the latest run ({latest.get('run_id')})"):
+    timings = latest.get("timings") or {}
+    marts = latest.get("marts") or {}
+    inputs = latest.get("inputs") or {}
+    t1, t2, t3 = st.columns(3)
+    t1.dataframe(
+        pd.DataFrame({"step": list(timings), "seconds": list(timings.values())}),
+        hide_index=True,
+        column_config={"step": "Step", "seconds": st.column_config.NumberColumn(format="%.2f")},
+    )
+    t2.dataframe(
+        pd.DataFrame({"mart": list(marts), "rows": list(marts.values())}),
+        hide_index=True,
+        column_config={"mart": "Mart", "rows": fmt.count_column("Rows")},
+    )
+    t3.dataframe(
+        pd.DataFrame(
+            {
+                "file": list(inputs),
+                "rows": [v.get("rows") for v in inputs.values()],
+                "sha256": [str(v.get("sha256") or "")[:12] for v in inputs.values()],
+            }
+        ),
+        hide_index=True,
+        column_config={"file": "Input file", "rows": fmt.count_column("Rows"), "sha256": "SHA-256"},
+    )
