@@ -1,0 +1,44 @@
+with holdings as (
+
+    select * from {{ ref('int_positions_weighted') }}
+
+),
+
+aggregated as (
+
+    select
+        fund_id,
+        quarter_end,
+        stage,
+        min(currency) as currency,
+        count(distinct company_id) as company_count,
+        sum(cost) as cost,
+        sum(proceeds) as proceeds,
+        sum(fair_value) as fair_value,
+        sum(nav_weight) as nav_share,
+        sum(cost_weight) as cost_share
+
+    from holdings
+    group by fund_id, quarter_end, stage
+
+),
+
+final as (
+
+    select
+        fund_id,
+        quarter_end,
+        stage,
+        company_count,
+        cost,
+        fair_value,
+        nav_share,
+        cost_share,
+        case when cost > 0 then (proceeds + fair_value) / cost end as gross_moic,
+        currency
+
+    from aggregated
+
+)
+
+select * from final
