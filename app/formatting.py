@@ -13,6 +13,9 @@ DASH = "—"
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "CN¥", "INR": "₹", "KRW": "₩"}
 
 
+_ACRONYMS = {"ai": "AI", "ml": "ML", "ipo": "IPO", "usa": "USA"}
+
+
 def is_missing(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
@@ -59,10 +62,11 @@ def number(value: float | None, digits: int = 0) -> str:
 
 
 def humanize(code: str | None) -> str:
-    """`north_america` -> `North America`."""
+    """`north_america` -> `North America`, `physical_ai` -> `Physical AI`."""
     if code is None or is_missing(code):
         return DASH
-    return str(code).replace("_", " ").title()
+    words = str(code).replace("_", " ").split()
+    return " ".join(_ACRONYMS.get(w.lower(), w.capitalize()) for w in words)
 
 
 def quarter_label(quarter_end: object) -> str:

@@ -31,7 +31,6 @@ pages = {
 page = st.navigation(pages)
 
 warehouse = queries.current_warehouse()
-st.sidebar.title("FundLens")
 ui.sidebar(warehouse)
 if warehouse is not None:
     st.sidebar.caption(f"Data version `{warehouse.version}`")

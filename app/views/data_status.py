@@ -9,22 +9,24 @@ from fundlens import home as fl_home
 
 st.title("Data status")
 
+
+def _when(text: str | None) -> str:
+    """An ISO timestamp as `26 Nov 2026 14:05 UTC`."""
+    ts = pd.to_datetime(text, utc=True, errors="coerce")
+    return fmt.DASH if pd.isna(ts) else f"{ts:%d %b %Y %H:%M} UTC"
+
+
 home = fl_home.resolve_home()
 warehouse = queries.current_warehouse(home)
 runs = fl_home.read_runs(home)
 
-c1, c2, c3 = st.columns(3)
-c1.metric(
-    "Published version",
-    warehouse.version if warehouse else "none",
-    help=f"FundLens home: {home}",
-)
 last_published = next((r for r in runs if r.get("outcome") == "published"), None)
-c2.metric(
-    "Last published",
-    str(last_published.get("finished_at") or fmt.DASH) if last_published else fmt.DASH,
+published_at = _when(last_published.get("finished_at")) if last_published else fmt.DASH
+st.markdown(
+    f"**Published version:** `{warehouse.version if warehouse else 'none'}`  \n"
+    f"**Last successful refresh:** {published_at}  \n"
+    f"**FundLens home:** `{home}`"
 )
-c3.metric("Runs recorded", fmt.number(len(runs)))
 
 if warehouse is None:
     st.info(
@@ -54,7 +56,7 @@ table = pd.DataFrame(
             "run_id": r.get("run_id"),
             "outcome": r.get("outcome"),
             "version_id": r.get("version_id"),
-            "started_at": r.get("started_at"),
+            "started_at": _when(r.get("started_at")),
             "duration_s": _duration(r),
             "input_files": len(r.get("inputs") or {}),
             "tests_passed": (r.get("tests") or {}).get("pass"),

@@ -39,14 +39,16 @@ share_help = "Share of the fund's portfolio fair value at the quarter end."
 
 
 def show(df, category, category_title, title, columns, name):
-    """Chart, table and CSV download of one exposure breakdown."""
+    """Chart beside table (with its CSV download) of one exposure breakdown."""
     if df.empty:
         st.info(f"No {category_title.lower()} exposure for this fund at this quarter end.")
         return
-    st.altair_chart(ui.share_bar_chart(df, category, category_title, title, ccy))
+    chart_col, table_col = st.columns([2, 3])
+    chart_col.altair_chart(ui.share_bar_chart(df, category, category_title, title, ccy))
     table = df[list(columns)]
-    st.dataframe(table, hide_index=True, column_config=columns)
-    fmt.download_csv(table, f"{name}_{fund}_{quarter}", key=f"csv_{name}")
+    with table_col:
+        st.dataframe(table, hide_index=True, column_config=columns)
+        fmt.download_csv(table, f"{name}_{fund}_{quarter}", key=f"csv_{name}")
 
 
 segment_cols = {
@@ -68,30 +70,28 @@ industry_cols = {
     "nav_share": fmt.share_column("Share of fair value", share_help),
 }
 
-left, right = st.columns(2)
-with left:
-    st.subheader("By segment")
-    segments = queries.exposure_by_segment(wh, fund, quarter)
-    segments["segment_group"] = segments["segment_group"].map(fmt.humanize)
-    show(
-        segments,
-        "segment_name",
-        "Segment",
-        "Share of fair value by segment",
-        segment_cols,
-        "exposure_by_segment",
-    )
-with right:
-    st.subheader("By industry (look-through)")
-    industries = queries.exposure_by_industry(wh, fund, quarter)
-    show(
-        industries,
-        "industry_name",
-        "Industry",
-        "Share of fair value by end market",
-        industry_cols,
-        "exposure_by_industry",
-    )
+st.subheader("By segment")
+segments = queries.exposure_by_segment(wh, fund, quarter)
+segments["segment_group"] = segments["segment_group"].map(fmt.humanize)
+show(
+    segments,
+    "segment_name",
+    "Segment",
+    "Share of fair value by segment",
+    segment_cols,
+    "exposure_by_segment",
+)
+
+st.subheader("By industry (look-through)")
+industries = queries.exposure_by_industry(wh, fund, quarter)
+show(
+    industries,
+    "industry_name",
+    "Industry",
+    "Share of fair value by end market (holdings allocated by revenue share)",
+    industry_cols,
+    "exposure_by_industry",
+)
 
 st.subheader("By region and stage")
 geo_tab, stage_tab = st.tabs(["Region", "Stage"])

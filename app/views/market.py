@@ -18,8 +18,8 @@ if coverage.empty:
 years = sorted(coverage["market_year"].dropna().astype(int).unique())
 if years:
     st.caption(
-        "Market share: each segment's share of the total market size of all segments "
-        f"(US$ bn, market year {', '.join(map(str, years))})."
+        "Fund share: the segment's share of the fund's portfolio fair value. Market share: "
+        f"the segment's share of the market, from market sizes of {', '.join(map(str, years))}."
     )
 
 shares = coverage.melt(
@@ -52,7 +52,7 @@ with right:
         .mark_bar()
         .encode(
             y=alt.Y("segment_name:N", title="Segment", sort=order),
-            x=alt.X("active_weight:Q", title="Active weight (percentage points)").axis(format="%"),
+            x=alt.X("active_weight:Q", title="Active weight (% points)").axis(format="%"),
             color=alt.condition(
                 alt.datum.active_weight >= 0,
                 alt.value("#2a7ab0"),

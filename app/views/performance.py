@@ -83,7 +83,7 @@ with left:
         alt.Chart(multiples, title="Multiples of paid-in capital over time")
         .mark_line(point=True)
         .encode(
-            x=alt.X("quarter_end:T", title="Quarter end"),
+            x=alt.X("quarter_end:T", title="Quarter end").axis(format="%b %Y"),
             y=alt.Y("value:Q", title="Multiple of paid-in capital (x)"),
             color=alt.Color("measure:N", title="Measure"),
             tooltip=[
@@ -98,7 +98,7 @@ with right:
         alt.Chart(capital, title=f"Paid-in, distributed and NAV ({ccy})")
         .mark_line(point=True)
         .encode(
-            x=alt.X("quarter_end:T", title="Quarter end"),
+            x=alt.X("quarter_end:T", title="Quarter end").axis(format="%b %Y"),
             y=alt.Y("value:Q", title=f"Amount ({ccy})").axis(format="~s"),
             color=alt.Color("measure:N", title="Measure"),
             tooltip=[
