@@ -34,7 +34,8 @@ class InputError(FundLensError):
 
     def __init__(self, problems: list[Problem], *, omitted: dict[str, int] | None = None):
         self.problems = problems
-        self.omitted = omitted or {}  # rule -> problems not listed (capped per rule)
+        # "<file>: <rule>" (or just "<rule>") -> problems not listed (capped per rule)
+        self.omitted = omitted or {}
         super().__init__(self.report())
 
     def report(self) -> str:
@@ -43,6 +44,8 @@ class InputError(FundLensError):
         for p in self.problems:
             value = "" if p.value is None else f" (value: {p.value!r})"
             lines.append(f"  {p.location()}: [{p.rule}] {p.message}{value}")
-        for rule, count in sorted(self.omitted.items()):
-            lines.append(f"  ... and {count} more [{rule}] problem(s)")
+        for key, count in sorted(self.omitted.items()):
+            file, _, rule = key.rpartition(": ")
+            where = f" in {file}" if file else ""
+            lines.append(f"  ... and {count} more [{rule}] problem(s){where}")
         return "\n".join(lines)

@@ -179,9 +179,8 @@ def _(seeds: Path) -> Expected:
     f = CsvFile(seeds / "companies.csv")
     row = f.dicts()[0]
     line = f.append([])
-    f.records[-1].text = (
-        f'C_TRUNC,Truncated Co,{row["segment_code"]},{row["hq_country"]},2020,"An unfinished'
-    )
+    segment, country = row["segment_code"], row["hq_country"]
+    f.records[-1].text = f'C_TRUNC,Truncated Co,{segment},{country},2020,"An unfinished'
     f.trailing_newline = False
     f.save()
     return Expected("companies.csv", line, None, "truncated")
