@@ -4,7 +4,8 @@
     Converting `amount` in currency X on date d into currency Y:
         {{ fx_join('fx_rates', 'fx_from', 'x.currency', 'x.some_date') }}
         {{ fx_join('fx_rates', 'fx_to', 'funds.currency', 'x.some_date') }}
-        ... {{ fx_convert('x.amount', 'fx_from.units_per_usd', 'fx_to.units_per_usd') }}
+        ... {{ fx_convert('x.amount', 'fx_from.units_per_usd', 'fx_to.units_per_usd',
+                          'x.currency', 'funds.currency') }}
     where `fx_rates` is the model's import CTE of ref('int_fx_rates_ranged'). The joins are
     left joins: a missing rate gives a null amount, which the models' not_null tests report
     (the loader already rejects dates without a rate). -#}
@@ -25,6 +26,17 @@
             and {{ on_date }} < {{ alias }}.valid_to
 {%- endmacro %}
 
-{% macro fx_convert(amount, from_units_per_usd, to_units_per_usd) -%}
+{#- amount / units_per_usd(from) * units_per_usd(to). Given the two currencies, an amount
+    already in the target currency is returned exactly (no round trip through USD). -#}
+{% macro fx_convert(
+    amount, from_units_per_usd, to_units_per_usd, from_currency=none, to_currency=none
+) -%}
+    {%- if from_currency is not none and to_currency is not none -%}
+    case
+        when {{ from_currency }} = {{ to_currency }} then {{ amount }}
+        else {{ amount }} / {{ from_units_per_usd }} * {{ to_units_per_usd }}
+    end
+    {%- else -%}
     ({{ amount }} / {{ from_units_per_usd }} * {{ to_units_per_usd }})
+    {%- endif -%}
 {%- endmacro %}

@@ -40,7 +40,8 @@ final as (
         funds.currency as fund_currency,
         fx_fund.units_per_usd as fund_units_per_usd,
         {{ fx_convert(
-            'investments.amount', 'fx_local.units_per_usd', 'fx_fund.units_per_usd'
+            'investments.amount', 'fx_local.units_per_usd', 'fx_fund.units_per_usd',
+            'investments.currency', 'funds.currency'
         ) }} as fund_amount
 
     from investments

@@ -68,7 +68,8 @@ final as (
         fx_local.units_per_usd as mark_units_per_usd,
         fx_fund.units_per_usd as fund_units_per_usd,
         {{ fx_convert(
-            'latest_marks.fair_value', 'fx_local.units_per_usd', 'fx_fund.units_per_usd'
+            'latest_marks.fair_value', 'fx_local.units_per_usd', 'fx_fund.units_per_usd',
+            'latest_marks.currency', 'positions.fund_currency'
         ) }} as mark_fair_value
 
     from positions

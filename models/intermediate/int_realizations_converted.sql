@@ -33,7 +33,8 @@ final as (
         funds.currency as fund_currency,
         fx_fund.units_per_usd as fund_units_per_usd,
         {{ fx_convert(
-            'realizations.proceeds', 'fx_local.units_per_usd', 'fx_fund.units_per_usd'
+            'realizations.proceeds', 'fx_local.units_per_usd', 'fx_fund.units_per_usd',
+            'realizations.currency', 'funds.currency'
         ) }} as fund_proceeds
 
     from realizations
