@@ -56,8 +56,12 @@ def current_warehouse(home: Path | None = None) -> Warehouse | None:
 @st.cache_data(max_entries=512, show_spinner=False)
 def _fetch(version: str, path: str, sql: str, params: tuple) -> pd.DataFrame:
     """Run one read-only query on the database at `path` (`version` keys the cache)."""
+    # No replacement scans: a missing table must be an error, never a Python
+    # variable of the same name (this module has a function per mart).
+    # (Set per connection: other connections to the same file may use other settings.)
     con = duckdb.connect(path, read_only=True)
     try:
+        con.execute("set python_enable_replacements = false")
         return con.execute(sql, list(params)).df()
     finally:
         con.close()

@@ -105,7 +105,7 @@ def share_bar_chart(
         .mark_bar()
         .encode(
             x=alt.X("nav_share:Q", title="Share of portfolio fair value (%)").axis(format="%"),
-            y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
+            y=alt.Y(f"{category}:N", title=category_title, sort="-x").axis(labelLimit=240),
             tooltip=[
                 alt.Tooltip(f"{category}:N", title=category_title),
                 alt.Tooltip("nav_share_label:N", title="Share of fair value"),

@@ -198,6 +198,23 @@ def test_performance_page_shows_the_latest_figures(app_home, warehouse, fund_ids
         assert table["tvpi"].iloc[0] == pytest.approx(row.tvpi)
 
 
+def test_performance_page_without_the_mart_says_so(home_copy, monkeypatch):
+    """A warehouse published before fund_performance existed: a message, not a traceback."""
+    from fundlens.refresh import publish
+
+    v1 = published_version(home_copy)
+    v2 = f"{v1}-old"
+    shutil.copytree(home_copy / "versions" / v1, home_copy / "versions" / v2)
+    con = duckdb.connect(str(home_copy / "versions" / v2 / "warehouse.duckdb"))
+    con.execute("drop table if exists marts.fund_performance")
+    con.close()
+    publish(home_copy, v2)
+    monkeypatch.setenv("FUNDLENS_HOME", str(home_copy))
+    at = open_app("performance")
+    assert any("not in the published warehouse" in i.value for i in at.info)
+    assert not at.metric
+
+
 def test_some_demo_fund_has_a_benchmark(warehouse):
     """Otherwise the PME branch of the performance page goes untested."""
     assert warehouse.execute(
@@ -254,7 +271,7 @@ def test_market_coverage_page(app_home, warehouse, fund_ids):
     ).fetchone()[0]
     assert len(table) == expected > 0
     assert table["active_weight"].tolist() == pytest.approx(
-        (table["fund_nav_share"] - table["market_share"]).tolist(), abs=1e-9
+        (table["fund_nav_share"] - table["market_share"]).tolist(), abs=1e-9, nan_ok=True
     )
     assert len(at.get("vega_lite_chart")) == 2
 

@@ -43,7 +43,7 @@ def show(df, category, category_title, title, columns, name):
     if df.empty:
         st.info(f"No {category_title.lower()} exposure for this fund at this quarter end.")
         return
-    chart_col, table_col = st.columns([2, 3])
+    chart_col, table_col = st.columns(2)
     chart_col.altair_chart(ui.share_bar_chart(df, category, category_title, title, ccy))
     table = df[list(columns)]
     with table_col:
@@ -88,7 +88,7 @@ show(
     industries,
     "industry_name",
     "Industry",
-    "Share of fair value by end market (holdings allocated by revenue share)",
+    "Share of fair value by end market",
     industry_cols,
     "exposure_by_industry",
 )

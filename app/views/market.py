@@ -35,7 +35,7 @@ with left:
         alt.Chart(shares, title="Fund share of NAV vs market share by segment")
         .mark_bar()
         .encode(
-            y=alt.Y("segment_name:N", title="Segment", sort=order),
+            y=alt.Y("segment_name:N", title="Segment", sort=order).axis(labelLimit=240),
             yOffset=alt.YOffset("series:N"),
             x=alt.X("value:Q", title="Share (%)").axis(format="%"),
             color=alt.Color("series:N", title=None).legend(orient="bottom"),
@@ -51,7 +51,7 @@ with right:
         alt.Chart(coverage, title="Active weight: fund share minus market share")
         .mark_bar()
         .encode(
-            y=alt.Y("segment_name:N", title="Segment", sort=order),
+            y=alt.Y("segment_name:N", title="Segment", sort=order).axis(labelLimit=240),
             x=alt.X("active_weight:Q", title="Active weight (% points)").axis(format="%"),
             color=alt.condition(
                 alt.datum.active_weight >= 0,

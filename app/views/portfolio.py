@@ -56,9 +56,11 @@ if kpis.empty:
 else:
     kpi_ccy = kpis["currency"].dropna().unique() if "currency" in kpis else []
     money_fmt = f"{fmt.currency_prefix(kpi_ccy[0])}%,.0f" if len(kpi_ccy) == 1 else "%,.0f"
+    first = ["company_name", "period_end", "currency"]
     st.dataframe(
         kpis,
         hide_index=True,
+        column_order=[c for c in first if c in kpis] + [c for c in kpis if c not in first],
         column_config={
             "company_name": st.column_config.TextColumn("Company", pinned=True),
             "period_end": st.column_config.DateColumn("As of"),
@@ -72,6 +74,9 @@ else:
                 "Net burn (monthly)", format=money_fmt, help="Positive = burning cash."
             ),
             "runway_months": st.column_config.NumberColumn("Runway (months)", format="%.1f"),
+            "currency": st.column_config.TextColumn(
+                "Currency", help="Each company reports in its own currency."
+            ),
         },
     )
     fmt.download_csv(kpis, f"company_kpis_{fund}_{quarter}", key="csv_kpis")
