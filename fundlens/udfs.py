@@ -44,8 +44,8 @@ def xirr_arrow(amounts: pa.Array, dates: pa.Array) -> pa.Array:
     offsets = np.concatenate([[0], np.cumsum(lengths)])
 
     # An element that is NULL makes its row NULL.
-    element_null = (
-        values.is_null().to_numpy(zero_copy_only=False) | days.is_null().to_numpy(zero_copy_only=False)
+    element_null = values.is_null().to_numpy(zero_copy_only=False) | days.is_null().to_numpy(
+        zero_copy_only=False
     )
     values_np = values.fill_null(0.0).to_numpy(zero_copy_only=False).astype(float)
     days_np = days.fill_null(0).to_numpy(zero_copy_only=False).astype(float)
@@ -74,5 +74,5 @@ def register(conn) -> None:
 
 
 class Plugin(BasePlugin):
-    def configure_connection(self, conn):  # noqa: D401 - dbt-duckdb hook
+    def configure_connection(self, conn):  # dbt-duckdb calls this for every connection
         register(conn)

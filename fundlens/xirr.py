@@ -19,8 +19,9 @@ and when the NPV is flat near the guess. Instead we find *every* sign change of 
    the function in ``v`` no longer depends on how long the series is, so one grid fits
    a few days and forty years alike. ``v`` is the log of the growth over the whole span.
 2. Evaluate NPV (rescaled by a positive factor so nothing overflows) on a fixed grid
-   of ``v`` in [-64, 64] (total growth between e^-64 and e^64), dense near 0 and sparse
-   in the tails (``v = 2 sinh(w)``, ``w`` evenly spaced).
+   of ``v`` in [-750, 750] (every rate a double can hold, for spans of a day or more),
+   dense near 0 and sparse in the tails (``v = 2 sinh(w)``, ``w`` evenly spaced); for
+   long series, one more bracket on each side out to ``|ln(1 + r)| = 745``.
 3. Refine every bracket (adjacent grid points with opposite signs) by bisection to
    the last bit of a double: bisection cannot diverge, so no input gives garbage.
 4. Return ``r = exp(v / T) - 1``.
@@ -33,8 +34,9 @@ choice is deterministic and does not depend on the order of the flows.
 No root gives ``None`` (``NaN`` in the batch functions): flows of one sign only,
 no flows, all amounts zero, all flows on one day, or an NPV that never changes sign
 on the grid (a root that only touches zero, or two roots closer together than the
-grid spacing, is not reported). A root too large to represent as a double also gives
-``None``.
+grid spacing, is not reported). A root that a double cannot represent also gives
+``None``: ``r`` above ~1e308, or ``1 + r`` so small that it rounds to 0 (``r`` within
+about 1e-16 of -100%, e.g. losing half the money in one day, annualised).
 """
 
 from __future__ import annotations
@@ -47,12 +49,15 @@ import numpy as np
 DAYS_PER_YEAR = 365.0
 EXCEL_GUESS = 0.1
 
-# Grid of v = T * ln(1 + r): 2 sinh(w), w evenly spaced, v in [-64, 64]. Odd size so
-# v = 0 (r = 0) is a grid point. Spacing in v: 0.07 near 0, about 1 at |v| = 30.
-_V_MAX = 64.0
-_GRID_SIZE = 129
+# Grid of v = T * ln(1 + r): 2 sinh(w), w evenly spaced, v in [-750, 750], which covers
+# every rate a double can hold for spans of a day or more (exp(709) overflows). Odd size
+# so that v = 0 (r = 0) is a grid point. Spacing in v: 0.17 near 0, 0.4 at |v| = 2,
+# 1.5 at |v| = 9, 62 at |v| = 750.
+_V_MAX = 750.0
+_GRID_SIZE = 161
 _V_GRID = 2.0 * np.sinh(np.linspace(-np.arcsinh(_V_MAX / 2), np.arcsinh(_V_MAX / 2), _GRID_SIZE))
-_BISECTIONS = 60  # a bracket is at most ~4 wide; 2**-60 * 4 is below a double's resolution
+_U_MAX = 745.0  # |ln(1 + r)| beyond which 1 + r overflows or underflows a double
+_BISECTIONS = 80  # brackets up to ~1e8 wide (tails of a long series) shrink below 1 ulp
 _CHUNK_ELEMENTS = 2_000_000  # bound on rows x flows x grid points held in memory at once
 
 
@@ -109,6 +114,22 @@ def xirr_ragged(amounts: np.ndarray, days: np.ndarray, offsets: np.ndarray) -> n
     if n == 0 or amounts.size == 0:
         return result
 
+    # Net the flows of one series on one day: NPV is unchanged, and amounts that cancel
+    # exactly cannot leave rounding noise that looks like a root.
+    series = np.repeat(np.arange(n), lengths)
+    finite = np.isfinite(amounts) & np.isfinite(days)
+    row_ok = np.bincount(series[~finite], minlength=n) == 0  # a NaN flow: no IRR
+    valid = row_ok[series]
+    day0 = days[valid].min() if valid.any() else 0.0
+    keys = np.stack([series[valid], (days[valid] - day0).astype(np.int64)])
+    unique_keys, inverse = np.unique(keys, axis=1, return_inverse=True)
+    amounts = np.bincount(inverse.ravel(), weights=amounts[valid], minlength=unique_keys.shape[1])
+    days = unique_keys[1].astype(float)
+    lengths = np.bincount(unique_keys[0], minlength=n)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    if amounts.size == 0:
+        return result
+
     # Pad to a rectangle; zero amounts (and padding) contribute nothing to NPV.
     width = int(lengths.max())
     row = np.repeat(np.arange(n), lengths)
@@ -132,14 +153,14 @@ def xirr_ragged(amounts: np.ndarray, days: np.ndarray, offsets: np.ndarray) -> n
     s = np.where(nonzero[idx], (d[idx] - d_first[idx, None]) / span[:, None], 0.0)
     a = a / np.abs(a).max(axis=1, keepdims=True)
 
-    roots_v = _roots_in_v(a, s)  # list of (series position, v)
-    if roots_v[0].size == 0:
+    years_all = span / DAYS_PER_YEAR
+    pos, v = _roots_in_v(a, s, years_all)
+    if pos.size == 0:
         return result
-    pos, v = roots_v
-    years = span[pos] / DAYS_PER_YEAR
+    years = years_all[pos]
     with np.errstate(over="ignore"):
         r = np.expm1(v / years)
-    ok = np.isfinite(r)
+    ok = np.isfinite(r) & (r > -1.0)  # not representable: 1 + r overflows or rounds to 0
     pos, r = pos[ok], r[ok]
     # Per series, keep the root closest to Excel's guess.
     order = np.lexsort((np.abs(r - EXCEL_GUESS), pos))
@@ -165,7 +186,9 @@ def _npv_scaled_rows(a: np.ndarray, s: np.ndarray, v: np.ndarray) -> np.ndarray:
     return (a * np.exp(-s * v[:, None] - shift[:, None])).sum(axis=1)
 
 
-def _roots_in_v(a: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _roots_in_v(
+    a: np.ndarray, s: np.ndarray, span_years: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Every sign change of NPV on the v grid, refined: (row positions, v values)."""
     rows, width = a.shape
     step = max(1, _CHUNK_ELEMENTS // (width * _GRID_SIZE))
@@ -179,10 +202,26 @@ def _roots_in_v(a: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     zero_row, zero_g = np.nonzero(sign == 0)
     # Brackets: neighbouring grid points of strictly opposite sign.
     br_row, br_g = np.nonzero(sign[:, :-1] * sign[:, 1:] < 0)
-
-    lo = _V_GRID[br_g].copy()
-    hi = _V_GRID[br_g + 1].copy()
+    lo = _V_GRID[br_g]
+    hi = _V_GRID[br_g + 1]
     f_lo_sign = sign[br_row, br_g]
+
+    # Beyond the grid, out to the rates a double can hold (|ln(1 + r)| <= _U_MAX): a
+    # long series whose NPV is dominated by flows days apart can have its root there.
+    tail_rows, tail_lo, tail_hi, tail_sign = [], [], [], []
+    for end, edge_sign in ((_V_GRID[-1], sign[:, -1]), (_V_GRID[0], sign[:, 0])):
+        far = np.copysign(_U_MAX * span_years, end)
+        beyond = np.abs(far) > abs(end)
+        far_sign = np.sign(_npv_scaled_rows(a, s, np.where(beyond, far, end)))
+        rows_t = np.flatnonzero(beyond & (far_sign * edge_sign < 0))
+        tail_rows.append(rows_t)
+        tail_lo.append(np.full(rows_t.size, end))
+        tail_hi.append(far[rows_t])
+        tail_sign.append(edge_sign[rows_t])
+    br_row = np.concatenate([br_row, *tail_rows])
+    lo = np.concatenate([lo, *tail_lo])
+    hi = np.concatenate([hi, *tail_hi])
+    f_lo_sign = np.concatenate([f_lo_sign, *tail_sign])
     if br_row.size:
         ab, sb = a[br_row], s[br_row]
         for _ in range(_BISECTIONS):
