@@ -193,19 +193,15 @@ def _sql_str(text: str) -> str:
 
 def _dbt_build(db: Path, work_dir: Path, progress: Progress) -> dict[str, int]:
     """Run `dbt build` on the candidate; return test counts; raise AuditError on failure."""
-    res = run_dbt(["build"], db, work_dir, on_node_done=progress)
+    run = run_dbt(["build"], db, work_dir, on_progress=progress)
     tests: dict[str, int] = {}
-    failures = []
-    for r in res.result:
-        status = str(r.status)
-        if r.node.resource_type == "test" or getattr(r.node, "resource_type", "") == "unit_test":
-            tests[status] = tests.get(status, 0) + 1
-        if status in ("error", "fail", "skipped"):
-            failures.append(f"{r.node.resource_type} {r.node.name}: {status}: {r.message}")
-    if not res.success:
+    for r in run.results:
+        if r["unique_id"].split(".")[0] in ("test", "unit_test"):
+            tests[r["status"]] = tests.get(r["status"], 0) + 1
+    if not run.success:
         raise AuditError(
             "The candidate warehouse failed its audit; nothing was published.\n  "
-            + "\n  ".join(failures[:50])
+            + "\n  ".join(run.failures()[:50])
         )
     return tests
 
