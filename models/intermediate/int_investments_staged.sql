@@ -40,7 +40,7 @@ bridge_candidates as (
     inner join bucketed as priced
         on
             bridges.company_id = priced.company_id
-            and priced.investment_date <= bridges.investment_date
+            and bridges.investment_date >= priced.investment_date
             and priced.round_label <> 'bridge'
     where bridges.round_label = 'bridge'
 

@@ -66,7 +66,7 @@ investments_in_quarter_scope as (
         on
             position_quarters.fund_id = investments.fund_id
             and position_quarters.company_id = investments.company_id
-            and investments.investment_date <= position_quarters.quarter_end
+            and position_quarters.quarter_end >= investments.investment_date
 
 ),
 
@@ -129,7 +129,7 @@ realizations_to_date as (
         on
             position_quarters.fund_id = realizations.fund_id
             and position_quarters.company_id = realizations.company_id
-            and realizations.realization_date <= position_quarters.quarter_end
+            and position_quarters.quarter_end >= realizations.realization_date
     group by
         position_quarters.fund_id,
         position_quarters.company_id,

@@ -41,9 +41,9 @@ marks_in_scope as (
         on
             positions.fund_id = valuations.fund_id
             and positions.company_id = valuations.company_id
-            and valuations.valuation_date <= positions.quarter_end
-            and valuations.valuation_date
-            > coalesce(positions.last_full_exit_date, {{ fx_open_start_date() }})
+            and positions.quarter_end >= valuations.valuation_date
+            and coalesce(positions.last_full_exit_date, {{ fx_open_start_date() }})
+            < valuations.valuation_date
 
 ),
 

@@ -68,8 +68,8 @@ cost_after_mark as (
         on
             positions_marked.fund_id = investments.fund_id
             and positions_marked.company_id = investments.company_id
-            and investments.investment_date > positions_marked.carried_at_cost_after
-            and investments.investment_date <= positions_marked.quarter_end
+            and positions_marked.carried_at_cost_after < investments.investment_date
+            and positions_marked.quarter_end >= investments.investment_date
     group by
         positions_marked.fund_id,
         positions_marked.company_id,

@@ -30,7 +30,7 @@ kpis_aged as (
         kpis.currency,
         kpis.period_end = latest_periods.period_end as is_latest_period,
         {{ dbt.datediff('kpis.period_end', 'latest_periods.period_end', 'month') }}
-        as months_before_latest
+            as months_before_latest
 
     from kpis
     inner join latest_periods
@@ -51,7 +51,8 @@ pivoted as (
         sum(
             case
                 when metric_code = 'revenue' and months_before_latest between 0 and 11
-                    then 1 else 0
+                    then 1
+                else 0
             end
         ) as revenue_months_last_12m,
         sum(
@@ -63,7 +64,8 @@ pivoted as (
         sum(
             case
                 when metric_code = 'revenue' and months_before_latest between 12 and 23
-                    then 1 else 0
+                    then 1
+                else 0
             end
         ) as revenue_months_prior_12m,
         max(case when is_latest_period and metric_code = 'arr' then metric_value end) as arr,

@@ -24,7 +24,7 @@ ranked as (
         nav_weight,
         row_number() over (
             partition by fund_id, quarter_end
-            order by fair_value desc, company_id
+            order by fair_value desc, company_id asc
         ) as fair_value_rank
 
     from holdings

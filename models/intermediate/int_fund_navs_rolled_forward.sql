@@ -1,0 +1,170 @@
+{#- One row per fund and quarter end: capital paid in and distributed to date, and the
+    net asset value under the contract's rule:
+    - the NAV reported for that quarter end (nav_source 'reported');
+    - else the latest earlier reported NAV plus capital calls minus distributions after
+      its date, through the quarter end ('rolled_forward');
+    - else, when no NAV was ever reported by then, the sum of the holdings' fair values
+      ('portfolio_fair_value'). -#}
+with fund_quarters as (
+
+    select * from {{ ref('int_fund_quarters') }}
+
+),
+
+navs as (
+
+    select * from {{ ref('stg_fundlens__fund_navs') }}
+
+),
+
+cash_flows as (
+
+    select * from {{ ref('int_fund_cash_flows_indexed') }}
+
+),
+
+portfolio as (
+
+    select * from {{ ref('int_fund_portfolio_valued') }}
+
+),
+
+capital_to_date as (
+
+    select
+        fund_quarters.fund_id,
+        fund_quarters.quarter_end,
+        coalesce(sum(
+            case when cash_flows.flow_type = 'capital_call' then cash_flows.amount end
+        ), 0) as paid_in_capital,
+        coalesce(sum(
+            case when cash_flows.flow_type = 'distribution' then cash_flows.amount end
+        ), 0) as distributed_capital
+
+    from fund_quarters
+    left join cash_flows
+        on
+            fund_quarters.fund_id = cash_flows.fund_id
+            and cash_flows.flow_date <= fund_quarters.quarter_end
+    group by
+        fund_quarters.fund_id,
+        fund_quarters.quarter_end
+
+),
+
+last_reported_dates as (
+
+    select
+        fund_quarters.fund_id,
+        fund_quarters.quarter_end,
+        max(navs.nav_date) as last_reported_nav_date
+
+    from fund_quarters
+    inner join navs
+        on
+            fund_quarters.fund_id = navs.fund_id
+            and navs.nav_date <= fund_quarters.quarter_end
+    group by
+        fund_quarters.fund_id,
+        fund_quarters.quarter_end
+
+),
+
+last_reported as (
+
+    select
+        last_reported_dates.fund_id,
+        last_reported_dates.quarter_end,
+        last_reported_dates.last_reported_nav_date,
+        navs.net_asset_value as last_reported_nav
+
+    from last_reported_dates
+    inner join navs
+        on
+            last_reported_dates.fund_id = navs.fund_id
+            and last_reported_dates.last_reported_nav_date = navs.nav_date
+
+),
+
+flows_since_report as (
+
+    select
+        last_reported.fund_id,
+        last_reported.quarter_end,
+        coalesce(sum(
+            case when cash_flows.flow_type = 'capital_call' then cash_flows.amount end
+        ), 0) as calls_since_report,
+        coalesce(sum(
+            case when cash_flows.flow_type = 'distribution' then cash_flows.amount end
+        ), 0) as distributions_since_report
+
+    from last_reported
+    left join cash_flows
+        on
+            last_reported.fund_id = cash_flows.fund_id
+            and cash_flows.flow_date > last_reported.last_reported_nav_date
+            and cash_flows.flow_date <= last_reported.quarter_end
+    group by
+        last_reported.fund_id,
+        last_reported.quarter_end
+
+),
+
+joined as (
+
+    select
+        capital_to_date.fund_id,
+        capital_to_date.quarter_end,
+        capital_to_date.paid_in_capital,
+        capital_to_date.distributed_capital,
+        last_reported.last_reported_nav_date,
+        last_reported.last_reported_nav,
+        flows_since_report.calls_since_report,
+        flows_since_report.distributions_since_report,
+        portfolio.portfolio_fair_value
+
+    from capital_to_date
+    left join last_reported
+        on
+            capital_to_date.fund_id = last_reported.fund_id
+            and capital_to_date.quarter_end = last_reported.quarter_end
+    left join flows_since_report
+        on
+            capital_to_date.fund_id = flows_since_report.fund_id
+            and capital_to_date.quarter_end = flows_since_report.quarter_end
+    left join portfolio
+        on
+            capital_to_date.fund_id = portfolio.fund_id
+            and capital_to_date.quarter_end = portfolio.quarter_end
+
+),
+
+final as (
+
+    select
+        fund_id,
+        quarter_end,
+        paid_in_capital,
+        distributed_capital,
+        last_reported_nav_date,
+        last_reported_nav,
+        calls_since_report,
+        distributions_since_report,
+        portfolio_fair_value,
+        case
+            when last_reported_nav_date = quarter_end then last_reported_nav
+            when last_reported_nav_date is not null
+                then last_reported_nav + calls_since_report - distributions_since_report
+            else coalesce(portfolio_fair_value, 0)
+        end as net_asset_value,
+        case
+            when last_reported_nav_date = quarter_end then 'reported'
+            when last_reported_nav_date is not null then 'rolled_forward'
+            else 'portfolio_fair_value'
+        end as nav_source
+
+    from joined
+
+)
+
+select * from final
