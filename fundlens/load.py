@@ -225,7 +225,18 @@ def _check_structure(spec: InputFile, path: Path, report: _Report) -> list[str] 
     if not first.strip():
         problem("header", "the first line must be the header with the column names", 1)
         return None
-    names = next(csv.reader([first]))
+    if "\r" in first:
+        problem(
+            "line_endings",
+            "lines end with a bare carriage return; save the file with \\n or \\r\\n line endings",
+            1,
+        )
+        return None
+    try:
+        names = next(csv.reader([first]))
+    except csv.Error as exc:
+        problem("header", f"the header line cannot be read as CSV: {exc}", 1, value=first[:200])
+        return None
     for delim, label in OTHER_DELIMITERS.items():
         if any(delim in n for n in names):
             problem(

@@ -194,6 +194,14 @@ def _(seeds: Path) -> Expected:
     return Expected("investments.csv", line, None, "column_count")
 
 
+@case("bare_cr_line_endings", "lps.csv")
+def _(seeds: Path) -> Expected:
+    f = CsvFile(seeds / "lps.csv")
+    f.newline = "\r"
+    f.save()
+    return Expected("lps.csv", 1, None, "line_endings")
+
+
 # -- types ------------------------------------------------------------------------------
 
 set_cell("unparseable_number", "investments.csv", "amount", "1,000,000", "type")
@@ -202,6 +210,7 @@ set_cell("unparseable_date", "realizations.csv", "realization_date", "2022-02-30
 set_cell("non_iso_date", "fund_cash_flows.csv", "flow_date", "03/01/2019", "type")
 set_cell("integer_with_decimals", "funds.csv", "vintage_year", "2019.5", "type")
 set_cell("not_a_number", "market_index.csv", "close", "n/a", "type")
+set_cell("nan_is_not_a_number", "investments.csv", "amount", "NaN", "type")
 
 # -- required, codes, patterns ----------------------------------------------------------
 
