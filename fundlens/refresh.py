@@ -55,8 +55,9 @@ def _now() -> str:
 
 
 def new_run_id() -> str:
-    """Sortable by time, unique across machines: 20261126T223000Z-3f9a1c."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    """Sortable by time (to the millisecond), unique across machines: 20261126T223000123Z-3f9a1c."""
+    now = datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{secrets.token_hex(3)}"
 
 
 def _fsync_dir(path: Path) -> None:

@@ -320,7 +320,7 @@ def test_only_the_last_versions_are_kept_and_current_never_pruned(tmp_path: Path
     from fundlens.refresh import _prune, publish
 
     home = tmp_path / "home"
-    names = [f"2026010{i}T000000Z-aaaaaa" for i in range(1, 9)]
+    names = [f"2026010{i}T000000000Z-aaaaaa" for i in range(1, 9)]
     for name in names:
         (home / "versions" / name).mkdir(parents=True)
     publish(home, names[0])  # e.g. after rollbacks, the oldest is the published one
