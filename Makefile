@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test refresh app demo-data lint format bench docs clean
+.PHONY: help run test browser refresh app demo-data lint format bench docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ run: $(VENV)/.installed ## install, build the demo warehouse, start the app on 1
 
 test: $(VENV)/.installed-dev ## install with the dev extras and run the whole test suite
 	$(BIN)/pytest
+
+browser: ## install Debian's Chromium for the browser tests (root; they are skipped without it)
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 refresh: $(VENV)/.installed ## rebuild and publish the demo warehouse
 	$(BIN)/fundlens refresh
