@@ -32,6 +32,7 @@ class DbtRun:
     returncode: int
     results: list[dict] = field(default_factory=list)  # run_results.json "results"
     errors: list[str] = field(default_factory=list)  # error-level log messages
+    warnings: list[str] = field(default_factory=list)  # warn-level log messages
 
     @property
     def success(self) -> bool:
@@ -81,6 +82,7 @@ def run_dbt(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     errors: list[str] = []
+    warnings: list[str] = []
     done = 0
     with subprocess.Popen(
         cmd,
@@ -99,13 +101,15 @@ def run_dbt(
                 continue
             if info["level"] == "error":
                 errors.append(info["msg"])
+            elif info["level"] == "warn":
+                warnings.append(info["msg"])
             if info["name"].startswith("Log") and info["name"].endswith("Result"):
                 done += 1
                 if on_progress and done % PROGRESS_EVERY == 0:
                     on_progress(f"[{args[0]}] {done} nodes done")
     results_path = work_dir / "target" / "run_results.json"
     results = json.loads(results_path.read_text())["results"] if results_path.exists() else []
-    run = DbtRun(proc.returncode, results, errors)
+    run = DbtRun(proc.returncode, results, errors, warnings)
     if not run.success and not results:
         raise FundLensError(f"dbt {args[0]} could not run:\n  " + "\n  ".join(errors[-20:]))
     return run

@@ -192,8 +192,10 @@ def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _dbt_build(db: Path, work_dir: Path, progress: Progress) -> dict[str, int]:
-    """Run `dbt build` on the candidate; return test counts; raise AuditError on failure."""
+def _dbt_build(db: Path, work_dir: Path, progress: Progress) -> tuple[dict[str, int], list[str]]:
+    """Run `dbt build` on the candidate; return test counts and dbt's warnings.
+
+    Raises AuditError when a model, contract or test fails."""
     run = run_dbt(["build"], db, work_dir, on_progress=progress)
     tests: dict[str, int] = {}
     for r in run.results:
@@ -204,7 +206,7 @@ def _dbt_build(db: Path, work_dir: Path, progress: Progress) -> dict[str, int]:
             "The candidate warehouse failed its audit; nothing was published.\n  "
             + "\n  ".join(run.failures()[:50])
         )
-    return tests
+    return tests, run.warnings
 
 
 def _clear_leftovers(home: Path) -> None:
@@ -283,6 +285,7 @@ def refresh(
             "inputs": {name: {"sha256": _sha256(p), "rows": None} for name, p in files.items()},
             "marts": {},
             "tests": {},
+            "warnings": [],
             "timings": {},
             "problems": [],
             "error": None,
@@ -309,7 +312,7 @@ def refresh(
                     progress(message)
                     _failpoint(home, "mid-build")
 
-                record["tests"] = _dbt_build(db, candidate / "dbt", on_nodes)
+                record["tests"], record["warnings"] = _dbt_build(db, candidate / "dbt", on_nodes)
             with step("public"):
                 write_public(db, candidate / PUBLIC)
                 record["marts"] = _table_counts(db, ("marts", "private"))

@@ -1,0 +1,92 @@
+"""The dbt project's own standards: documentation, keys, contracts, exposures, layering."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fundlens.build import run_dbt
+
+KEY_TESTS = {"unique", "unique_combination_of_columns"}
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory) -> dict:
+    work = tmp_path_factory.mktemp("dbt-parse")
+    run = run_dbt(["parse"], work / "unused.duckdb", work)
+    assert run.success, run.errors
+    assert run.warnings == [], run.warnings
+    return json.loads((work / "target" / "manifest.json").read_text())
+
+
+def _models(manifest: dict) -> list[dict]:
+    return [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+
+
+def test_every_model_and_column_is_documented(manifest, warehouse):
+    missing = []
+    for node in _models(manifest):
+        if not node["description"].strip():
+            missing.append(node["name"])
+        documented = {c for c, col in node["columns"].items() if col["description"].strip()}
+        built = {
+            r[0]
+            for r in warehouse.execute(
+                "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+                [node["schema"], node["alias"]],
+            ).fetchall()
+        }
+        assert built, f"{node['name']} is not in the demo warehouse"
+        missing += [f"{node['name']}.{c}" for c in sorted(built - documented)]
+    for source in manifest["sources"].values():
+        if not source["description"].strip():
+            missing.append(f"source {source['name']}")
+        missing += [
+            f"source {source['name']}.{c}"
+            for c, col in source["columns"].items()
+            if not col["description"].strip()
+        ]
+    assert missing == [], f"undocumented: {missing}"
+
+
+def test_every_model_has_a_tested_primary_key(manifest):
+    keyed = set()
+    for node in manifest["nodes"].values():
+        meta = node.get("test_metadata") or {}
+        if node["resource_type"] == "test" and meta.get("name") in KEY_TESTS:
+            keyed.update(node["depends_on"]["nodes"])
+    unkeyed = [n["name"] for n in _models(manifest) if n["unique_id"] not in keyed]
+    assert unkeyed == []
+
+
+def test_marts_have_enforced_contracts_and_staging_reads_only_sources(manifest):
+    for node in _models(manifest):
+        folder = Path(node["original_file_path"]).parts[1]
+        if folder == "marts":
+            assert node["contract"]["enforced"], node["name"]
+            assert node["schema"] in ("marts", "private"), node["name"]
+            assert not node["depends_on"]["nodes"] or all(
+                not d.startswith("source.") for d in node["depends_on"]["nodes"]
+            ), f"{node['name']} reads a source directly"
+        if folder == "staging":
+            assert all(d.startswith("source.") for d in node["depends_on"]["nodes"]), node["name"]
+
+
+def test_the_app_and_the_analysts_are_declared_exposures(manifest):
+    exposures = list(manifest["exposures"].values())
+    assert len(exposures) >= 2
+    app_deps = {
+        d.split(".")[-1]
+        for e in exposures
+        if e["type"] == "application"
+        for d in e["depends_on"]["nodes"]
+    }
+    assert {"exposure_by_segment", "exposure_by_industry", "fund_performance"} <= app_deps
+
+
+def test_private_marts_are_not_in_the_analysts_exposure(manifest):
+    for exposure in manifest["exposures"].values():
+        if exposure["type"] == "analysis":
+            assert not any("lp_capital_accounts" in d for d in exposure["depends_on"]["nodes"])
