@@ -287,6 +287,10 @@ def test_data_status_shows_the_published_version(app_home):
     runs = at.dataframe[0].value
     published = runs[runs["outcome"] == "published"]
     assert version in published["version_id"].tolist()
+    record = next(r for r in read_runs(app_home) if r["version_id"] == version)
+    row = published[published["version_id"] == version].iloc[0]
+    assert row["tests_passed"] == record["tests"]["pass"] > 0
+    assert row["tests_failed"] == 0
 
 
 def test_data_status_lists_the_problems_of_a_failed_refresh(home_copy, tmp_path, monkeypatch):

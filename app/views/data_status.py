@@ -49,6 +49,12 @@ def _duration(run: dict) -> float | None:
     return (end - start).total_seconds()
 
 
+def _tests(run: dict, outcome: str) -> int | None:
+    """How many dbt tests ended with `outcome`; None when the run got to no tests."""
+    tests = run.get("tests") or {}
+    return int(tests.get(outcome, 0)) if tests else None
+
+
 st.subheader("Recent refreshes")
 table = pd.DataFrame(
     [
@@ -59,9 +65,9 @@ table = pd.DataFrame(
             "started_at": _when(r.get("started_at")),
             "duration_s": _duration(r),
             "input_files": len(r.get("inputs") or {}),
-            "tests_passed": (r.get("tests") or {}).get("pass"),
-            "tests_failed": (r.get("tests") or {}).get("fail"),
-            "tests_errored": (r.get("tests") or {}).get("error"),
+            "tests_passed": _tests(r, "pass"),
+            "tests_failed": _tests(r, "fail"),
+            "tests_errored": _tests(r, "error"),
             "problems": len(r.get("problems") or []),
             "seeds_dir": r.get("seeds_dir"),
         }
