@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 DASH = "—"
 
@@ -78,21 +79,21 @@ def quarter_label(quarter_end: object) -> str:
 # --- column configs for st.dataframe (the underlying values stay raw for CSV) --
 
 
-def money_column(label: str, currency: str, help: str | None = None):
+def money_column(label: str, currency: str, help: str | None = None) -> ColumnConfig:
     return st.column_config.NumberColumn(
         label, format=f"{currency_prefix(currency)}%,.0f", help=help
     )
 
 
-def share_column(label: str, help: str | None = None):
+def share_column(label: str, help: str | None = None) -> ColumnConfig:
     return st.column_config.NumberColumn(label, format="percent", help=help)
 
 
-def multiple_column(label: str, help: str | None = None):
+def multiple_column(label: str, help: str | None = None) -> ColumnConfig:
     return st.column_config.NumberColumn(label, format="%.2fx", help=help)
 
 
-def count_column(label: str, help: str | None = None):
+def count_column(label: str, help: str | None = None) -> ColumnConfig:
     return st.column_config.NumberColumn(label, format="%d", help=help)
 
 

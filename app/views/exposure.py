@@ -1,5 +1,6 @@
 """Exposure: where the fund's portfolio value sits, by segment, industry, region and stage."""
 
+import pandas as pd
 import streamlit as st
 
 import formatting as fmt
@@ -38,7 +39,9 @@ if conc is not None:
 share_help = "Share of the fund's portfolio fair value at the quarter end."
 
 
-def show(df, category, category_title, title, columns, name):
+def show(
+    df: pd.DataFrame, category: str, category_title: str, title: str, columns: dict, name: str
+) -> None:
     """Chart beside table (with its CSV download) of one exposure breakdown."""
     if df.empty:
         st.info(f"No {category_title.lower()} exposure for this fund at this quarter end.")
