@@ -10,12 +10,33 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 from fundlens.xirr import xirr_ragged
 
 XIRR_FUNCTION = "xirr"
+
+
+def _validity(arr: pa.Array) -> np.ndarray:
+    """True where ``arr`` (a possibly sliced Arrow array) is not null."""
+    bitmap = arr.buffers()[0]
+    if bitmap is None or arr.null_count == 0:
+        return np.ones(len(arr), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    return bits[arr.offset : arr.offset + len(arr)].astype(bool)
+
+
+def _list_parts(arr: pa.Array, dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(row validity, offsets, element values, element validity) of an Arrow list array,
+    read from its buffers (no pyarrow.compute: it would import pandas on first use)."""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[
+        arr.offset : arr.offset + len(arr) + 1
+    ]
+    child = arr.values
+    values = np.frombuffer(child.buffers()[1], dtype=dtype)[
+        child.offset : child.offset + len(child)
+    ]
+    return _validity(arr), offsets.astype(np.int64), values, _validity(child)
 
 
 def xirr_arrow(amounts: pa.Array, dates: pa.Array) -> pa.Array:
@@ -25,38 +46,36 @@ def xirr_arrow(amounts: pa.Array, dates: pa.Array) -> pa.Array:
     if isinstance(dates, pa.ChunkedArray):
         dates = dates.combine_chunks()
     n = len(amounts)
-    amount_lengths = pc.list_value_length(amounts).to_numpy(zero_copy_only=False)
-    date_lengths = pc.list_value_length(dates).to_numpy(zero_copy_only=False)
-    # A NULL list has a NULL length (NaN here); it yields NULL.
-    row_valid = ~(np.isnan(amount_lengths.astype(float)) | np.isnan(date_lengths.astype(float)))
-    amount_lengths = np.where(row_valid, np.nan_to_num(amount_lengths.astype(float)), 0)
-    date_lengths = np.where(row_valid, np.nan_to_num(date_lengths.astype(float)), 0)
-    if not np.array_equal(amount_lengths, date_lengths):
-        bad = int(np.flatnonzero(amount_lengths != date_lengths)[0])
-        raise ValueError(
-            f"xirr: a row has {int(amount_lengths[bad])} amounts but {int(date_lengths[bad])} dates"
-        )
-    # Keep only the valid rows' elements, in row order, so offsets follow the lengths.
-    mask = pa.array(row_valid)
-    values = pc.filter(amounts, mask).flatten()
-    days = pc.filter(dates, mask).flatten().cast(pa.int32())
-    lengths = amount_lengths[row_valid].astype(np.int64)
+    a_valid, a_off, a_val, a_elem_valid = _list_parts(amounts, np.float64)
+    d_valid, d_off, d_val, d_elem_valid = _list_parts(dates, np.int32)
+    row_valid = a_valid & d_valid
+    a_len = np.where(row_valid, np.diff(a_off), 0)
+    d_len = np.where(row_valid, np.diff(d_off), 0)
+    if not np.array_equal(a_len, d_len):
+        bad = int(np.flatnonzero(a_len != d_len)[0])
+        raise ValueError(f"xirr: a row has {int(a_len[bad])} amounts but {int(d_len[bad])} dates")
+
+    # The elements of the valid rows, in row order (a NULL row may still own elements).
+    rows = np.flatnonzero(row_valid)
+    lengths = a_len[rows]
+    starts_a = np.repeat(a_off[:-1][rows], lengths)
+    starts_d = np.repeat(d_off[:-1][rows], lengths)
+    within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    ia, idd = starts_a + within, starts_d + within
+    values = a_val[ia].astype(float)
+    days = d_val[idd].astype(float)
+    element_null = ~(a_elem_valid[ia] & d_elem_valid[idd])
+    values[element_null] = 0.0
+    days[element_null] = 0.0
     offsets = np.concatenate([[0], np.cumsum(lengths)])
 
-    # An element that is NULL makes its row NULL.
-    element_null = values.is_null().to_numpy(zero_copy_only=False) | days.is_null().to_numpy(
-        zero_copy_only=False
-    )
-    values_np = values.fill_null(0.0).to_numpy(zero_copy_only=False).astype(float)
-    days_np = days.fill_null(0).to_numpy(zero_copy_only=False).astype(float)
-
-    valid_result = xirr_ragged(values_np, days_np, offsets)
-    if element_null.any():
-        row_of_element = np.repeat(np.arange(lengths.size), lengths)
+    valid_result = xirr_ragged(values, days, offsets)
+    if element_null.any():  # an element that is NULL makes its row NULL
+        row_of_element = np.repeat(np.arange(rows.size), lengths)
         valid_result[np.unique(row_of_element[element_null])] = np.nan
 
     result = np.full(n, np.nan)
-    result[row_valid] = valid_result
+    result[rows] = valid_result
     return pa.array(result, type=pa.float64(), mask=np.isnan(result))
 
 

@@ -22,8 +22,11 @@ and when the NPV is flat near the guess. Instead we find *every* sign change of 
    of ``v`` in [-750, 750] (every rate a double can hold, for spans of a day or more),
    dense near 0 and sparse in the tails (``v = 2 sinh(w)``, ``w`` evenly spaced); for
    long series, one more bracket on each side out to ``|ln(1 + r)| = 745``.
-3. Refine every bracket (adjacent grid points with opposite signs) by bisection to
-   the last bit of a double: bisection cannot diverge, so no input gives garbage.
+3. Refine every bracket (adjacent grid points with opposite signs) by safeguarded
+   Newton (bisection whenever a Newton step would leave the bracket or stall) to the
+   last bits of a double: it cannot leave the bracket, so no input gives garbage.
+   Series whose signs change once in date order have exactly one root (Descartes'
+   rule of signs) and skip the grid: their bracket is the whole representable range.
 4. Return ``r = exp(v / T) - 1``.
 
 Root choice: an NPV with several sign changes in its flows can have several roots.
@@ -57,7 +60,7 @@ _V_MAX = 750.0
 _GRID_SIZE = 161
 _V_GRID = 2.0 * np.sinh(np.linspace(-np.arcsinh(_V_MAX / 2), np.arcsinh(_V_MAX / 2), _GRID_SIZE))
 _U_MAX = 745.0  # |ln(1 + r)| beyond which 1 + r overflows or underflows a double
-_BISECTIONS = 80  # brackets up to ~1e8 wide (tails of a long series) shrink below 1 ulp
+_MAX_ITERATIONS = 200  # safeguarded Newton; bisection alone needs < 120 from 1e8 wide
 _CHUNK_ELEMENTS = 2_000_000  # bound on rows x flows x grid points held in memory at once
 
 
@@ -121,11 +124,13 @@ def xirr_ragged(amounts: np.ndarray, days: np.ndarray, offsets: np.ndarray) -> n
     row_ok = np.bincount(series[~finite], minlength=n) == 0  # a NaN flow: no IRR
     valid = row_ok[series]
     day0 = days[valid].min() if valid.any() else 0.0
-    keys = np.stack([series[valid], (days[valid] - day0).astype(np.int64)])
-    unique_keys, inverse = np.unique(keys, axis=1, return_inverse=True)
-    amounts = np.bincount(inverse.ravel(), weights=amounts[valid], minlength=unique_keys.shape[1])
-    days = unique_keys[1].astype(float)
-    lengths = np.bincount(unique_keys[0], minlength=n)
+    day_number = (days[valid] - day0).astype(np.int64)
+    stride = int(day_number.max()) + 1 if day_number.size else 1
+    keys = series[valid].astype(np.int64) * stride + day_number
+    unique_keys, inverse = np.unique(keys, return_inverse=True)
+    amounts = np.bincount(inverse, weights=amounts[valid], minlength=unique_keys.size)
+    days = (unique_keys % stride).astype(float)
+    lengths = np.bincount(unique_keys // stride, minlength=n)
     offsets = np.concatenate([[0], np.cumsum(lengths)])
     if amounts.size == 0:
         return result
@@ -171,13 +176,15 @@ def xirr_ragged(amounts: np.ndarray, days: np.ndarray, offsets: np.ndarray) -> n
     return result
 
 
-def _npv_scaled(a: np.ndarray, s: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """sum_j a_j exp(-v s_j), divided by exp(max(0, -v)) so that it cannot overflow.
+def _npv_scaled(a: np.ndarray, s: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """NPV and its slope in v on a grid, both divided by exp(max(0, -v)) (no overflow).
 
-    ``a``, ``s``: (rows, flows); ``v``: (grid,). Returns (rows, grid).
+    NPV(v) = sum_j a_j exp(-v s_j); slope = sum_j -s_j a_j exp(-v s_j).
+    ``a``, ``s``: (rows, flows); ``v``: (grid,). Returns two (rows, grid) arrays.
     """
     shift = np.maximum(0.0, -v)
-    return np.einsum("rf,rfg->rg", a, np.exp(-s[:, :, None] * v[None, None, :] - shift))
+    e = np.exp(-s[:, :, None] * v[None, None, :] - shift)
+    return np.einsum("rf,rfg->rg", a, e), np.einsum("rf,rfg->rg", -a * s, e)
 
 
 def _npv_scaled_rows(a: np.ndarray, s: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -189,50 +196,147 @@ def _npv_scaled_rows(a: np.ndarray, s: np.ndarray, v: np.ndarray) -> np.ndarray:
 def _roots_in_v(
     a: np.ndarray, s: np.ndarray, span_years: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every sign change of NPV on the v grid, refined: (row positions, v values)."""
-    rows, width = a.shape
-    step = max(1, _CHUNK_ELEMENTS // (width * _GRID_SIZE))
-    f = np.empty((rows, _GRID_SIZE))
-    for start in range(0, rows, step):
-        stop = start + step
-        f[start:stop] = _npv_scaled(a[start:stop], s[start:stop], _V_GRID)
+    """Every root of NPV found by the bracketing: (row positions, v values).
 
-    sign = np.sign(f)
-    # Exact zeros on the grid are roots as they stand.
-    zero_row, zero_g = np.nonzero(sign == 0)
-    # Brackets: neighbouring grid points of strictly opposite sign.
-    br_row, br_g = np.nonzero(sign[:, :-1] * sign[:, 1:] < 0)
-    lo = _V_GRID[br_g]
-    hi = _V_GRID[br_g + 1]
-    f_lo_sign = sign[br_row, br_g]
+    Flows in date order whose signs change once have exactly one root (Descartes' rule
+    of signs, which holds for real exponents): it is bracketed by the limits of a
+    double directly. Other series are scanned on the grid, plus one tail bracket on
+    each side out to those limits.
+    """
+    width = a.shape[1]
+    v_far = _U_MAX * span_years  # |v| at which 1 + r over- or underflows
 
-    # Beyond the grid, out to the rates a double can hold (|ln(1 + r)| <= _U_MAX): a
-    # long series whose NPV is dominated by flows days apart can have its root there.
-    tail_rows, tail_lo, tail_hi, tail_sign = [], [], [], []
-    for end, edge_sign in ((_V_GRID[-1], sign[:, -1]), (_V_GRID[0], sign[:, 0])):
-        far = np.copysign(_U_MAX * span_years, end)
-        beyond = np.abs(far) > abs(end)
-        far_sign = np.sign(_npv_scaled_rows(a, s, np.where(beyond, far, end)))
-        rows_t = np.flatnonzero(beyond & (far_sign * edge_sign < 0))
-        tail_rows.append(rows_t)
-        tail_lo.append(np.full(rows_t.size, end))
-        tail_hi.append(far[rows_t])
-        tail_sign.append(edge_sign[rows_t])
-    br_row = np.concatenate([br_row, *tail_rows])
-    lo = np.concatenate([lo, *tail_lo])
-    hi = np.concatenate([hi, *tail_hi])
-    f_lo_sign = np.concatenate([f_lo_sign, *tail_sign])
-    if br_row.size:
-        ab, sb = a[br_row], s[br_row]
-        for _ in range(_BISECTIONS):
-            mid = 0.5 * (lo + hi)
-            f_mid_sign = np.sign(_npv_scaled_rows(ab, sb, mid))
-            same = f_mid_sign == f_lo_sign
-            lo = np.where(same, mid, lo)
-            hi = np.where(same, hi, mid)
-            exact = f_mid_sign == 0
-            lo = np.where(exact, mid, lo)
-            hi = np.where(exact, mid, hi)
-    v = np.concatenate([0.5 * (lo + hi), _V_GRID[zero_g]])
-    pos = np.concatenate([br_row, zero_row])
-    return pos, v
+    # Sign changes of the flows in date order (rows are sorted by date; skip zeros).
+    col = np.where(a != 0, np.arange(width), -1)
+    last_nonzero = np.maximum.accumulate(col, axis=1)
+    carried = np.where(
+        last_nonzero >= 0, np.take_along_axis(np.sign(a), np.maximum(last_nonzero, 0), axis=1), 0
+    )
+    changes = (carried[:, 1:] * carried[:, :-1] < 0).sum(axis=1)
+
+    single = np.flatnonzero(changes == 1)
+    f_lo = np.sign(_npv_scaled_rows(a[single], s[single], -v_far[single]))
+    f_hi = np.sign(_npv_scaled_rows(a[single], s[single], v_far[single]))
+    ok = f_lo * f_hi < 0
+    br_row = [single[ok]]
+    lo = [-v_far[single][ok]]
+    hi = [v_far[single][ok]]
+    f_lo_sign = [f_lo[ok]]
+    zero_row, zero_v = [], []
+
+    multi = np.flatnonzero(changes > 1)
+    if multi.size:
+        am, sm, v_far_m = a[multi], s[multi], v_far[multi]
+        f = np.empty((multi.size, _GRID_SIZE))
+        df = np.empty((multi.size, _GRID_SIZE))
+        # Shortest series first, in chunks padded only to their own longest series.
+        used = last_nonzero[multi, -1] + 1
+        by_length = np.argsort(used, kind="stable")
+        start = 0
+        while start < multi.size:
+            cols = max(1, int(used[by_length[min(start + 255, multi.size - 1)]]))
+            stop = min(
+                multi.size, start + 256, start + max(1, _CHUNK_ELEMENTS // (cols * _GRID_SIZE))
+            )
+            cols = int(used[by_length[stop - 1]])
+            rows_c = by_length[start:stop]
+            f[rows_c], df[rows_c] = _npv_scaled(am[rows_c, :cols], sm[rows_c, :cols], _V_GRID)
+            start = stop
+        sign = np.sign(f)
+        # Two roots inside one grid cell leave no sign change, but NPV has a turning
+        # point between them (Rolle): where the slope changes sign in a cell and NPV
+        # does not, find the turning point; if NPV crosses zero there, the cell holds
+        # two roots, bracketed on either side of it.
+        d_sign = np.sign(df)
+        p_row, p_g = np.nonzero(
+            (sign[:, :-1] * sign[:, 1:] > 0) & (d_sign[:, :-1] * d_sign[:, 1:] < 0)
+        )
+        if p_row.size:
+            rows_p = multi[p_row]
+            turn = _refine(
+                -a[rows_p] * s[rows_p],
+                s[rows_p],
+                _V_GRID[p_g],
+                _V_GRID[p_g + 1],
+                d_sign[p_row, p_g],
+            )
+            f_turn = np.sign(_npv_scaled_rows(a[rows_p], s[rows_p], turn))
+            split = f_turn * sign[p_row, p_g] < 0
+            for lo_p, hi_p, sign_p in (
+                (_V_GRID[p_g], turn, sign[p_row, p_g]),
+                (turn, _V_GRID[p_g + 1], f_turn),
+            ):
+                br_row.append(rows_p[split])
+                lo.append(lo_p[split])
+                hi.append(hi_p[split])
+                f_lo_sign.append(sign_p[split])
+        # Exact zeros on the grid are roots as they stand.
+        z_row, z_g = np.nonzero(sign == 0)
+        zero_row.append(multi[z_row])
+        zero_v.append(_V_GRID[z_g])
+        # Brackets: neighbouring grid points of strictly opposite sign.
+        g_row, g = np.nonzero(sign[:, :-1] * sign[:, 1:] < 0)
+        br_row.append(multi[g_row])
+        lo.append(_V_GRID[g])
+        hi.append(_V_GRID[g + 1])
+        f_lo_sign.append(sign[g_row, g])
+        # Beyond the grid, out to the limits of a double: a long series whose NPV is
+        # dominated by flows days apart can have its root there.
+        for end, edge_sign in ((_V_GRID[-1], sign[:, -1]), (_V_GRID[0], sign[:, 0])):
+            far = np.copysign(v_far_m, end)
+            beyond = np.abs(far) > abs(end)
+            far_sign = np.sign(_npv_scaled_rows(am, sm, np.where(beyond, far, end)))
+            t_row = np.flatnonzero(beyond & (far_sign * edge_sign < 0))
+            br_row.append(multi[t_row])
+            lo.append(np.full(t_row.size, end))
+            hi.append(far[t_row])
+            f_lo_sign.append(edge_sign[t_row])
+
+    br_row = np.concatenate(br_row)
+    v = _refine(
+        a[br_row], s[br_row], np.concatenate(lo), np.concatenate(hi), np.concatenate(f_lo_sign)
+    )
+    pos = np.concatenate([br_row, *zero_row])
+    return pos, np.concatenate([v, *zero_v])
+
+
+def _refine(
+    a: np.ndarray, s: np.ndarray, lo: np.ndarray, hi: np.ndarray, f_lo_sign: np.ndarray
+) -> np.ndarray:
+    """The root in each bracket [lo, hi] (NPV of sign f_lo_sign at lo, opposite at hi).
+
+    Safeguarded Newton (Numerical Recipes' rtsafe), vectorised: a Newton step where it
+    stays inside the bracket and the bracket keeps shrinking, bisection otherwise, the
+    bracket updated with every evaluation. It cannot leave the bracket, so it cannot
+    diverge, and converges quadratically near the root.
+    """
+    lo, hi, f_lo_sign = lo.copy(), hi.copy(), f_lo_sign.copy()
+    x = 0.5 * (lo + hi)
+    result = x.copy()
+    active = np.arange(lo.size)
+    width_before = hi - lo
+    for it in range(_MAX_ITERATIONS):
+        if active.size == 0:
+            break
+        aa, ss, xa = a[active], s[active], x[active]
+        e = aa * np.exp(-ss * xa[:, None] - np.maximum(0.0, -xa)[:, None])
+        fx = e.sum(axis=1)
+        dfx = -(ss * e).sum(axis=1)
+        f_sign = np.sign(fx)
+        same = f_sign == f_lo_sign[active]
+        lo_a = np.where(same, xa, lo[active])
+        hi_a = np.where(same, hi[active], xa)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = xa - fx / dfx
+        mid = 0.5 * (lo_a + hi_a)
+        use_newton = (newton > lo_a) & (newton < hi_a)
+        if it % 4 == 3:  # the bracket must halve every 4 steps, else bisect once
+            use_newton &= (hi_a - lo_a) < 0.5 * width_before[active]
+            width_before[active] = hi_a - lo_a
+        x_new = np.where(use_newton, newton, mid)
+        tol = 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(xa))
+        done = (f_sign == 0) | (np.abs(x_new - xa) <= tol) | ((hi_a - lo_a) <= tol)
+        result[active] = np.where(f_sign == 0, xa, x_new)
+        lo[active], hi[active], x[active] = lo_a, hi_a, x_new
+        active = active[~done]
+    return result

@@ -172,6 +172,19 @@ def test_several_sign_changes_returns_the_root_closest_to_excels_guess():
     assert sorted(round(r, 6) for r in roots) == [-0.5, 0.2]
 
 
+def test_two_roots_close_together():
+    # Roots r = 0.10 and 0.11: (x - 1.10)(x - 1.11) = x^2 - 2.21 x + 1.221. NPV dips below
+    # zero only between them, so a scan of rates coarser than 1% sees no sign change.
+    dates = [D("2021-01-01"), D("2022-01-01"), D("2023-01-01")]
+    assert xirr([-1, 2.21, -1.221], dates) == pytest.approx(0.10, abs=1e-12)
+    # Roots 0.095 and 0.12: the one closest to 0.1 is 0.095.
+    a, b = 1.095, 1.12
+    assert xirr([-1, a + b, -a * b], dates) == pytest.approx(0.095, abs=1e-12)
+    # Roots 0.08 and 0.105: 0.105.
+    a, b = 1.08, 1.105
+    assert xirr([-1, a + b, -a * b], dates) == pytest.approx(0.105, abs=1e-12)
+
+
 def test_flat_npv_where_newton_diverges():
     # Large early inflow, outflow later (a loan-like series): unique root, NPV very flat
     # for high rates, so Newton from 0.1 overshoots below -1.
