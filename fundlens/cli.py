@@ -97,6 +97,8 @@ def cmd_app(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
     os.execv(sys.executable, streamlit_args)
     return 0  # not reached

@@ -21,7 +21,8 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Compl
 def test_sqlfluff_lint_passes(tmp_path):
     # the dbt templater compiles the project: point it at a throwaway database
     env = {**os.environ, "FUNDLENS_DB_PATH": str(tmp_path / "lint.duckdb")}
-    res = _run([str(BIN / "sqlfluff"), "lint", "models", "macros", "tests/dbt", "analyses"], env=env)
+    paths = ["models", "macros", "tests/dbt", "analyses"]
+    res = _run([str(BIN / "sqlfluff"), "lint", *paths], env=env)
     assert res.returncode == 0, res.stdout[-5000:] + res.stderr[-2000:]
 
 
