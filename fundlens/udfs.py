@@ -55,6 +55,12 @@ def xirr_arrow(amounts: pa.Array, dates: pa.Array) -> pa.Array:
         bad = int(np.flatnonzero(a_len != d_len)[0])
         raise ValueError(f"xirr: a row has {int(a_len[bad])} amounts but {int(d_len[bad])} dates")
 
+    # A NULL element makes its row NULL: leave such rows out.
+    a_null_rows = np.repeat(np.arange(n), np.diff(a_off))[~a_elem_valid[a_off[0] : a_off[-1]]]
+    d_null_rows = np.repeat(np.arange(n), np.diff(d_off))[~d_elem_valid[d_off[0] : d_off[-1]]]
+    row_valid[a_null_rows] = False
+    row_valid[d_null_rows] = False
+
     # The elements of the valid rows, in row order (a NULL row may still own elements).
     rows = np.flatnonzero(row_valid)
     lengths = a_len[rows]
@@ -64,15 +70,8 @@ def xirr_arrow(amounts: pa.Array, dates: pa.Array) -> pa.Array:
     ia, idd = starts_a + within, starts_d + within
     values = a_val[ia].astype(float)
     days = d_val[idd].astype(float)
-    element_null = ~(a_elem_valid[ia] & d_elem_valid[idd])
-    values[element_null] = 0.0
-    days[element_null] = 0.0
     offsets = np.concatenate([[0], np.cumsum(lengths)])
-
     valid_result = xirr_ragged(values, days, offsets)
-    if element_null.any():  # an element that is NULL makes its row NULL
-        row_of_element = np.repeat(np.arange(rows.size), lengths)
-        valid_result[np.unique(row_of_element[element_null])] = np.nan
 
     result = np.full(n, np.nan)
     result[rows] = valid_result

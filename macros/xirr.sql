@@ -17,10 +17,11 @@
 {%- endmacro %}
 
 {% macro duckdb__xirr(amount_column, date_column) -%}
-    {#- Both lists are ordered by the same keys, so their elements stay paired. -#}
+    {#- One list of (amount, date) pairs, split into the function's two lists, so the
+        elements stay paired; the function does not need them in date order. -#}
     xirr(
-        list({{ amount_column }} order by {{ date_column }}, {{ amount_column }}),
-        list({{ date_column }} order by {{ date_column }}, {{ amount_column }})
+        [flow.amount for flow in list({'amount': {{ amount_column }}, 'flow_date': {{ date_column }}})],
+        [flow.flow_date for flow in list({'amount': {{ amount_column }}, 'flow_date': {{ date_column }}})]
     )
 {%- endmacro %}
 
