@@ -20,8 +20,8 @@
     {#- One list of (amount, date) pairs, split into the function's two lists, so the
         elements stay paired; the function does not need them in date order. -#}
     xirr(
-        [flow.amount for flow in list({'amount': {{ amount_column }}, 'flow_date': {{ date_column }}})],
-        [flow.flow_date for flow in list({'amount': {{ amount_column }}, 'flow_date': {{ date_column }}})]
+        [struct_extract(flow, 'amount') for flow in list({'amount': {{ amount_column }}, 'flow_date': {{ date_column }}})],
+        [struct_extract(flow, 'flow_date') for flow in list({'amount': {{ amount_column }}, 'flow_date': {{ date_column }}})]
     )
 {%- endmacro %}
 

@@ -45,7 +45,7 @@ capital_to_date as (
     left join cash_flows
         on
             fund_quarters.fund_id = cash_flows.fund_id
-            and cash_flows.flow_date <= fund_quarters.quarter_end
+            and fund_quarters.quarter_end >= cash_flows.flow_date
     group by
         fund_quarters.fund_id,
         fund_quarters.quarter_end
@@ -63,7 +63,7 @@ last_reported_dates as (
     inner join navs
         on
             fund_quarters.fund_id = navs.fund_id
-            and navs.nav_date <= fund_quarters.quarter_end
+            and fund_quarters.quarter_end >= navs.nav_date
     group by
         fund_quarters.fund_id,
         fund_quarters.quarter_end
@@ -102,8 +102,8 @@ flows_since_report as (
     left join cash_flows
         on
             last_reported.fund_id = cash_flows.fund_id
-            and cash_flows.flow_date > last_reported.last_reported_nav_date
-            and cash_flows.flow_date <= last_reported.quarter_end
+            and last_reported.last_reported_nav_date < cash_flows.flow_date
+            and last_reported.quarter_end >= cash_flows.flow_date
     group by
         last_reported.fund_id,
         last_reported.quarter_end

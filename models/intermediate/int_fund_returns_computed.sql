@@ -78,7 +78,7 @@ net_flows as (
     inner join cash_flows
         on
             quarters_benchmarked.fund_id = cash_flows.fund_id
-            and cash_flows.flow_date <= quarters_benchmarked.quarter_end
+            and quarters_benchmarked.quarter_end >= cash_flows.flow_date
 
     union all
 
@@ -131,7 +131,7 @@ gross_flows as (
     inner join investments
         on
             portfolio.fund_id = investments.fund_id
-            and investments.investment_date <= portfolio.quarter_end
+            and portfolio.quarter_end >= investments.investment_date
 
     union all
 
@@ -145,7 +145,7 @@ gross_flows as (
     inner join realizations
         on
             portfolio.fund_id = realizations.fund_id
-            and realizations.realization_date <= portfolio.quarter_end
+            and portfolio.quarter_end >= realizations.realization_date
 
     union all
 

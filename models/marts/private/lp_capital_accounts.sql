@@ -49,7 +49,7 @@ accounts as (
         commitment_shares.commitment_amount,
         commitment_shares.ownership_share,
         commitment_shares.ownership_share * navs.paid_in_capital as contributed,
-        commitment_shares.ownership_share * navs.distributed_capital as distributed,
+        commitment_shares.ownership_share * navs.distributed_capital as distributed,  -- noqa: RF04
         commitment_shares.ownership_share * navs.net_asset_value as net_asset_value,
         funds.currency
 
