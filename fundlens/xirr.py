@@ -348,8 +348,10 @@ def _refine(
         step_before[active] = step[active]
         step[active] = x_new - xa
         tol = 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(xa))
-        done = (f_sign == 0) | (np.abs(x_new - xa) <= tol) | ((hi_a - lo_a) <= tol)
-        result[active] = np.where(f_sign == 0, xa, x_new)
+        # At xa NPV is zero up to the rounding of its terms: xa is as good as it gets.
+        at_root = np.abs(fx) <= 8 * np.finfo(float).eps * np.abs(e).sum(axis=1)
+        done = at_root | (np.abs(x_new - xa) <= tol) | ((hi_a - lo_a) <= tol)
+        result[active] = np.where(at_root, xa, x_new)
         lo[active], hi[active], x[active] = lo_a, hi_a, x_new
         active = active[~done]
     return result
