@@ -8,6 +8,9 @@ element of them, is NULL. SQL never calls it by name: the ``xirr`` macro
 
 from __future__ import annotations
 
+import sys
+import threading
+
 import numpy as np
 import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
@@ -39,8 +42,47 @@ def _list_parts(arr: pa.Array, dtype) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return _validity(arr), offsets.astype(np.int64), values, _validity(child)
 
 
+class _ShortGilSwitch:
+    """While any XIRR call runs, lower the interpreter's thread switch interval.
+
+    The solver makes a few hundred numpy calls per chunk of rows, and numpy releases
+    the GIL inside each one. With another Python thread busy (dbt runs models and tests
+    on several threads), getting the GIL back waits up to the switch interval (5 ms by
+    default) every time: measured, a 0.3 s model took 13 s. A 0.1 ms interval brings it
+    back to 0.7 s. The previous interval is restored when the last call in flight ends.
+    """
+
+    INTERVAL = 1e-4
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved = 0.0
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._saved, self.INTERVAL))
+            self._depth += 1
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0:
+                sys.setswitchinterval(self._saved)
+
+
+_short_gil_switch = _ShortGilSwitch()
+
+
 def xirr_arrow(amounts: pa.Array, dates: pa.Array) -> pa.Array:
     """Vectorised XIRR over Arrow list columns (one chunk of rows at a time)."""
+    with _short_gil_switch:
+        return _xirr_arrow(amounts, dates)
+
+
+def _xirr_arrow(amounts: pa.Array, dates: pa.Array) -> pa.Array:
     if isinstance(amounts, pa.ChunkedArray):
         amounts = amounts.combine_chunks()
     if isinstance(dates, pa.ChunkedArray):

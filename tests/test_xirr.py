@@ -395,3 +395,12 @@ def test_duckdb_function_on_many_rows_with_nulls_mixed_in(con):
 def test_duckdb_function_rejects_misaligned_lists(con):
     with pytest.raises(duckdb.Error, match="amounts but"):
         con.execute("select xirr([-1.0, 2.0]::double[], ['2020-01-01']::date[])").fetchall()
+
+
+def test_duckdb_function_restores_the_thread_switch_interval(con):
+    import sys
+
+    before = sys.getswitchinterval()
+    sql = "select xirr([-100.0, 100.0 + i], ['2021-01-01', '2022-01-01']::date[])"
+    con.execute(f"{sql} from range(10000) as t(i)").fetchall()
+    assert sys.getswitchinterval() == before
