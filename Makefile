@@ -39,8 +39,11 @@ bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_performance.py
 
-docs: $(VENV)/.installed ## generate the dbt docs site into target/
-	FUNDLENS_DB_PATH=$$(readlink -f .fundlens/warehouse.duckdb) $(BIN)/dbt docs generate --profiles-dir . --project-dir .
+docs: $(VENV)/.installed ## generate the dbt docs site into target/ (from a copy: readers keep reading)
+	@test -e .fundlens/warehouse.duckdb || { echo "Nothing published yet: run make refresh first."; exit 1; }
+	tmp=$$(mktemp -d) && cp -L .fundlens/warehouse.duckdb $$tmp/docs.duckdb && \
+	FUNDLENS_DB_PATH=$$tmp/docs.duckdb $(BIN)/dbt docs generate --profiles-dir . --project-dir .; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 clean: ## remove the virtualenv, the demo home and dbt's target/
 	rm -rf $(VENV) .fundlens target logs

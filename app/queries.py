@@ -28,7 +28,7 @@ class Warehouse:
     """One published version of the warehouse, as the app reads it."""
 
     home: Path
-    version: str  # the published version id (or a file signature for an unversioned build)
+    version: str  # the published version id
     path: str  # the database file of that version, symlinks resolved
 
 
@@ -39,18 +39,13 @@ class MartMissing(Exception):
 def current_warehouse(home: Path | None = None) -> Warehouse | None:
     """The published warehouse of `home` ($FUNDLENS_HOME by default), or None if none is."""
     home = fl_home.resolve_home(home)
-    version = fl_home.published_version(home)
-    link = fl_home.warehouse_path(home)
     try:
-        path = link.resolve(strict=True)
+        # One read of the links: the file and its version (versions/<id>/) always agree,
+        # even if a refresh publishes a new version a moment later.
+        path = fl_home.warehouse_path(home).resolve(strict=True)
     except (FileNotFoundError, RuntimeError):
         return None
-    if version is None:
-        # A warehouse built straight into the home, without the publish layout:
-        # the file's identity stands in for a version id.
-        stat = path.stat()
-        version = f"unversioned-{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}"
-    return Warehouse(home=home, version=version, path=str(path))
+    return Warehouse(home=home, version=path.parent.name, path=str(path))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -39,11 +39,18 @@ class DbtRun:
         return self.returncode == 0
 
     def failures(self) -> list[str]:
-        return [
+        """The nodes that failed (not those skipped because of them), or dbt's errors."""
+        failed = [
             f"{r['unique_id']}: {r['status']}: {r.get('message') or ''}".rstrip(": ")
             for r in self.results
-            if r["status"] in ("error", "fail", "skipped", "runtime error")
-        ] or self.errors
+            if r["status"] in ("error", "fail", "runtime error")
+        ]
+        if not failed:
+            return self.errors
+        skipped = sum(r["status"] == "skipped" for r in self.results)
+        if skipped:
+            failed.append(f"({skipped} downstream node(s) skipped because of these)")
+        return failed
 
 
 def _die_with_parent() -> None:  # runs in the child, before exec

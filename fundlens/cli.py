@@ -11,9 +11,10 @@ from pathlib import Path
 from fundlens import PROJECT_DIR, SEEDS_DIR
 from fundlens.errors import FundLensError
 from fundlens.home import published_version, read_runs, resolve_home
+from fundlens.refresh import RefreshBusy, refresh, rollback
 
 EXIT_FAILED = 1  # bad input, failed audit, nothing to roll back
-EXIT_BUSY = 3  # another refresh holds the lock
+EXIT_BUSY = 3  # another refresh or rollback holds the lock
 
 HOME_HELP = "FundLens home (default: $FUNDLENS_HOME, else .fundlens/ in the project)"
 
@@ -22,16 +23,15 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def cmd_refresh(args: argparse.Namespace) -> int:
-    from fundlens.refresh import RefreshBusy, refresh
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
-    try:
-        record = refresh(
-            args.seeds, args.home, keep=args.keep, wait=args.wait, progress=_progress
-        )
-    except RefreshBusy as exc:
-        print(f"fundlens refresh: {exc}", file=sys.stderr)
-        return EXIT_BUSY
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    record = refresh(args.seeds, args.home, keep=args.keep, wait=args.wait, progress=_progress)
     home = resolve_home(args.home)
     tests = record["tests"]
     print(
@@ -45,8 +45,6 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from fundlens.refresh import rollback
-
     version = rollback(args.home, wait=args.wait)
     print(f"Republished version {version} in {resolve_home(args.home)}")
     return 0
@@ -134,7 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
         "segments/industries/countries may be left out to use the shipped ones",
     )
     p.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
-    p.add_argument("--keep", type=int, default=5, metavar="N", help="versions kept (default 5)")
+    p.add_argument(
+        "--keep", type=_positive, default=5, metavar="N", help="versions kept (default 5)"
+    )
     p.add_argument("--wait", action="store_true", help="queue behind a running refresh")
     p.set_defaults(func=cmd_refresh)
 
@@ -177,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except RefreshBusy as exc:
+        print(f"fundlens {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except FundLensError as exc:
         print(f"fundlens {args.command}: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,12 +107,17 @@ class _Loaded:
     header: list[str] = field(default_factory=list)
 
 
-def load(seeds_dir: Path, db_path: Path) -> dict[str, int]:
+def load(
+    seeds_dir: Path,
+    db_path: Path,
+    on_file: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
     """Load and validate every input file of the contract into `raw.<name>` at `db_path`.
 
     Creates (or overwrites) the database. Reference files missing from `seeds_dir`
     are taken from the shipped seeds. Returns {file name: row count}; raises
     `InputError` listing every problem found (and leaves no database) otherwise.
+    `on_file(file name, rows read)` hears of each file as it is read, for progress.
     """
     seeds_dir, db_path = Path(seeds_dir), Path(db_path)
     _remove_database(db_path)
@@ -128,7 +133,9 @@ def load(seeds_dir: Path, db_path: Path) -> dict[str, int]:
         con.execute("USE fundlens_input")
         con.execute("CREATE SCHEMA raw")
         for spec in FILES.values():
-            loaded[spec.name] = _load_file(con, spec, _source(spec, seeds_dir), report)
+            loaded[spec.name] = _load_file(con, spec, source_path(spec, seeds_dir), report)
+            if on_file:
+                on_file(spec.filename, loaded[spec.name].rows)
         status = {name: f.status for name, f in loaded.items()}
         for found in validate.run_checks(con, status, cap=MAX_PER_RULE):
             report.add_found(found.problems, found.total)
@@ -143,7 +150,8 @@ def load(seeds_dir: Path, db_path: Path) -> dict[str, int]:
             _remove_database(db_path)
 
 
-def _source(spec: InputFile, seeds_dir: Path) -> Path:
+def source_path(spec: InputFile, seeds_dir: Path) -> Path:
+    """The file read for `spec`: the operator's, or the shipped one for a reference file."""
     path = seeds_dir / spec.filename
     if spec.reference and not path.exists():
         return Path(fundlens.SEEDS_DIR) / spec.filename

@@ -32,8 +32,9 @@ from fundlens import SEEDS_DIR
 from fundlens.build import run_dbt
 from fundlens.contract import FILES
 from fundlens.errors import FundLensError, InputError
-from fundlens.home import PUBLIC, WAREHOUSE, published_version
-from fundlens.load import load
+from fundlens.home import PUBLIC, WAREHOUSE, published_version, resolve_home
+from fundlens.load import load, source_path
+from fundlens.validate import lit
 
 KEEP_VERSIONS = 5
 PUBLIC_SCHEMAS = ("marts", "meta")  # the only schemas copied into public.duckdb
@@ -71,7 +72,10 @@ def _fsync_dir(path: Path) -> None:
 def _write_json(path: Path, data: dict) -> None:
     """Write-then-rename, so a reader never sees half a record."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str))
+    with open(tmp, "w") as fh:
+        fh.write(json.dumps(data, indent=2, default=str))
+        fh.flush()
+        os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
@@ -99,17 +103,6 @@ def refresh_lock(home: Path, wait: bool = False) -> Iterator[None]:
             fh.seek(0)
             fh.truncate()
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _input_files(seeds_dir: Path) -> dict[str, Path]:
-    """Each input file the run reads: the operator's, or the shipped reference file."""
-    files = {}
-    for spec in FILES.values():
-        path = seeds_dir / spec.filename
-        if not path.exists() and spec.reference:
-            path = SEEDS_DIR / spec.filename
-        files[spec.filename] = path
-    return files
 
 
 def _sha256(path: Path) -> str | None:
@@ -151,29 +144,29 @@ def write_public(warehouse: Path, public: Path) -> None:
             name = f'"{schema}"."{table}"'
             con.execute(f"create table {name} as select * from wh.{name}")
             if comment:
-                con.execute(f"comment on table {name} is ?".replace("?", _sql_str(comment)))
+                con.execute(f"comment on table {name} is {lit(comment)}")
             for column, col_comment in con.execute(
                 "select column_name, comment from duckdb_columns() "
                 "where database_name = 'wh' and schema_name = ? and table_name = ? "
                 "and comment is not null",
                 [schema, table],
             ).fetchall():
-                con.execute(f'comment on column {name}."{column}" is {_sql_str(col_comment)}')
+                con.execute(f'comment on column {name}."{column}" is {lit(col_comment)}')
         con.execute("detach wh")
         con.execute("checkpoint")
     finally:
         con.close()
 
 
-def _write_build_info(db: Path, version_id: str, seeds_dir: Path) -> None:
+def _write_build_info(db: Path, version_id: str) -> None:
     """Stamp the candidate with its version, so every reader can tell which one it sees."""
     con = duckdb.connect(str(db))
     try:
         con.execute("create schema if not exists meta")
         con.execute(
             "create or replace table meta.build_info as select "
-            "?::varchar as version_id, now()::timestamptz as built_at, ?::varchar as seeds_dir",
-            [version_id, str(seeds_dir)],
+            "?::varchar as version_id, now()::timestamptz as built_at",
+            [version_id],
         )
         con.execute("comment on table meta.build_info is 'The published version of this file.'")
     finally:
@@ -186,10 +179,6 @@ def _failpoint(home: Path, name: str) -> None:
         (home / f"failpoint-{name}").write_text(str(os.getpid()))
         while True:
             time.sleep(60)
-
-
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _dbt_build(db: Path, work_dir: Path, progress: Progress) -> tuple[dict[str, int], list[str]]:
@@ -214,7 +203,11 @@ def _clear_leftovers(home: Path) -> None:
     shutil.rmtree(home / "candidates", ignore_errors=True)
     current = published_version(home)
     for path in sorted((home / "runs").glob("*.json")):
-        record = json.loads(path.read_text())
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            path.rename(path.with_suffix(".damaged"))  # keep it for a look; never block
+            continue
         if record.get("outcome") != "running":
             continue
         if record["run_id"] == current:  # killed after the flip: it was published
@@ -261,8 +254,6 @@ def refresh(
     Raises InputError (bad input), AuditError (a dbt test failed), RefreshBusy, or
     another FundLensError; in every failure case the published version is untouched.
     """
-    from fundlens.home import resolve_home
-
     home = resolve_home(home)
     seeds_dir = Path(seeds_dir).resolve()
     if not seeds_dir.is_dir():
@@ -274,7 +265,7 @@ def refresh(
         run_id = new_run_id()
         candidate = home / "candidates" / run_id
         candidate.mkdir(parents=True)
-        files = _input_files(seeds_dir)
+        files = {spec.filename: source_path(spec, seeds_dir) for spec in FILES.values()}
         record: dict = {
             "run_id": run_id,
             "version_id": None,
@@ -300,8 +291,13 @@ def refresh(
         try:
             db = candidate / WAREHOUSE
             with step("load"):
-                rows = load(seeds_dir, db)
-                _write_build_info(db, run_id, seeds_dir)
+
+                def on_file(name: str, rows: int) -> None:
+                    progress(f"[load] {name}: {rows} rows")
+                    _failpoint(home, "during-load")
+
+                rows = load(seeds_dir, db, on_file)
+                _write_build_info(db, run_id)
             _failpoint(home, "after-load")
             for name, count in rows.items():
                 key = name if name.endswith(".csv") else f"{name}.csv"
@@ -340,15 +336,17 @@ def refresh(
 
 def rollback(home: Path | None = None, *, wait: bool = False) -> str:
     """Republish the newest kept version older than the current one; return its id."""
-    from fundlens.home import resolve_home
-
     home = resolve_home(home)
     with refresh_lock(home, wait=wait):
         current = published_version(home)
         if current is None:
             raise FundLensError(f"Nothing is published in {home}; there is nothing to roll back.")
         versions_dir = home / "versions"
-        older = sorted(p.name for p in versions_dir.iterdir() if p.is_dir() and p.name < current)
+        older = sorted(
+            p.name
+            for p in versions_dir.iterdir()
+            if p.name < current and (p / WAREHOUSE).is_file() and (p / PUBLIC).is_file()
+        )
         if not older:
             raise FundLensError(
                 f"No version older than {current} is kept in {versions_dir}; cannot roll back."

@@ -100,7 +100,7 @@ def row_checks(spec: InputFile) -> list[Check]:
                         c.name,
                         "NULL",
                         lit(f"{c.name} is required but this row leaves it empty"),
-                        f"{q} IS NULL",
+                        f"{q} IS NULL" + (f" OR trim({q}) = ''" if c.type == "text" else ""),
                     ),
                 )
             )
@@ -272,16 +272,12 @@ def _before_first_investment(file: str, date_col: str, what: str) -> Check:
 
 _FIRST_RATES = "SELECT currency, min(rate_date) AS first_date FROM raw.fx_rates GROUP BY ALL"
 
-# (file, date column, extra filter) of every amount converted from its own currency.
+# (file, date column, extra filter) of every amount converted into its fund's currency.
+# (Company KPIs stay in the company's own currency: they need no rate.)
 _CONVERTED = (
     ("investments", "investment_date", "TRUE"),
     ("realizations", "realization_date", "TRUE"),
     ("valuations", "valuation_date", "TRUE"),
-    (
-        "company_kpis",
-        "period_end",
-        "t.metric_code IN (" + ", ".join(lit(m) for m in MONEY_METRICS) + ")",
-    ),
 )
 
 
@@ -373,6 +369,16 @@ def cross_file_checks() -> list[Check]:
             """,
         ),
         Check(
+            "fx_rates",
+            "usd_rate",
+            """
+            SELECT _line AS line, 'currency' AS col, currency AS value,
+                'rates are units per USD, so USD is always 1 and needs no rows: '
+                    || 'remove this row' AS message
+            FROM raw.fx_rates WHERE currency = 'USD'
+            """,
+        ),
+        Check(
             "company_kpis",
             "currency_required",
             f"""
@@ -415,8 +421,7 @@ def cross_file_checks() -> list[Check]:
     ]
     for file, date_col, where in _CONVERTED:
         checks.append(_fx_local(file, date_col, where))
-        if file != "company_kpis":
-            checks.append(_fx_fund(file, date_col))
+        checks.append(_fx_fund(file, date_col))
     return checks
 
 

@@ -90,3 +90,13 @@ def test_private_marts_are_not_in_the_analysts_exposure(manifest):
     for exposure in manifest["exposures"].values():
         if exposure["type"] == "analysis":
             assert not any("lp_capital_accounts" in d for d in exposure["depends_on"]["nodes"])
+
+
+def test_docs_generate_works(demo_home: Path, tmp_path: Path):
+    db = tmp_path / "docs.duckdb"  # a copy: dbt opens its database read-write
+    db.write_bytes((demo_home / "warehouse.duckdb").read_bytes())
+    run = run_dbt(["docs", "generate"], db, tmp_path)
+    assert run.success, run.failures()
+    catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
+    documented = {node.split(".")[-1] for node in catalog["nodes"]}
+    assert {"fund_performance", "exposure_by_segment", "lp_capital_accounts"} <= documented

@@ -29,3 +29,8 @@ def test_sqlfluff_lint_passes(tmp_path):
 def test_ruff_check_passes():
     res = _run([str(BIN / "ruff"), "check", "."])
     assert res.returncode == 0, res.stdout[-5000:] + res.stderr[-2000:]
+
+
+def test_ruff_format_is_clean():
+    res = _run([str(BIN / "ruff"), "format", "--check", "."])
+    assert res.returncode == 0, res.stdout[-5000:] + res.stderr[-2000:]

@@ -294,7 +294,7 @@ def _kill_at(failpoint: str, home: Path, seeds: Path) -> None:
 def test_sigkill_anywhere_leaves_the_published_version_intact(home_copy: Path, tmp_path: Path):
     seeds = variant_seeds(tmp_path / "seeds")
     before = published_digests(home_copy)
-    for failpoint in ("after-load", "mid-build", "before-flip"):
+    for failpoint in ("during-load", "after-load", "mid-build", "before-flip"):
         _kill_at(failpoint, home_copy, seeds)
         assert published_digests(home_copy) == before, failpoint
         positions_fingerprint(home_copy / "warehouse.duckdb")  # still opens and reads

@@ -1,6 +1,8 @@
-{#- Look-through weights: the share of each company's revenue by end market. A company
+{#- Look-through weights: the share of each company's revenue by end market. The input
+    may sum to 1 within 0.001 (the contract's tolerance): shares are rescaled to sum to
+    exactly 1, so look-through exposure adds up to the fund's fair value. A company
     with no company_industries rows is allocated 100% to var('default_industry_code')
-    (technology_software), so every company's weights sum to 1. -#}
+    (technology_software). -#}
 with companies as (
 
     select * from {{ ref('stg_fundlens__companies') }}
@@ -24,7 +26,7 @@ reported_weights as (
     select
         company_id,
         industry_code,
-        revenue_share,
+        revenue_share / sum(revenue_share) over (partition by company_id) as revenue_share,
         false as is_default_allocation
 
     from company_industries

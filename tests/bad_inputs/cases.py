@@ -351,6 +351,8 @@ set_cell(
     "currency_required",
     where=lambda r: r["metric_code"] in ("revenue", "arr", "cash_balance", "net_burn"),
 )
+set_cell("usd_row_in_fx_rates", "fx_rates.csv", "currency", "USD", "usd_rate")
+set_cell("required_text_only_spaces", "companies.csv", "company_name", "   ", "required")
 set_cell(
     "headcount_with_currency",
     "company_kpis.csv",
