@@ -30,14 +30,14 @@ and when the NPV is flat near the guess. Instead we find *every* sign change of 
 4. Return ``r = exp(v / T) - 1``.
 
 Root choice: an NPV with several sign changes in its flows can have several roots.
-We return **the root closest to 0.1**, Excel's default guess, which is the root
-Excel's Newton iteration from 0.1 converges to whenever it converges to a root. The
-choice is deterministic and does not depend on the order of the flows.
+We return **the root closest to 0.1**, Excel's default guess: the root Excel's Newton
+iteration from 0.1 usually lands on, but chosen deterministically (Newton may jump
+to a farther root, or to none), independent of the order of the flows.
 
 No root gives ``None`` (``NaN`` in the batch functions): flows of one sign only,
 no flows, all amounts zero, all flows on one day, or an NPV that never changes sign
-on the grid (a root that only touches zero, or two roots closer together than the
-grid spacing, is not reported). A root that a double cannot represent also gives
+(a double root, where NPV only touches zero, is not reported; two roots inside one
+grid cell are, through the turning point of NPV between them). A root that a double cannot represent also gives
 ``None``: ``r`` above ~1e308, or ``1 + r`` so small that it rounds to 0 (``r`` within
 about 1e-16 of -100%, e.g. losing half the money in one day, annualised).
 """
