@@ -382,7 +382,7 @@ def _build_funds(rng: random.Random, n: int) -> list[Fund]:
         if k < len(CURATED_FUNDS):
             name, vintage, ccy, committed, first_close, bench = CURATED_FUNDS[k]
         else:
-            vintage = 2015 + (k * 7) % 10
+            vintage = 2013 + (k * 7) % 8  # 2013-2020: about 40 quarters on average
             ccy = rng.choice(("USD", "USD", "EUR", "GBP"))
             committed = rng.randint(10, 80) * 5_000_000
             first_close = date(vintage, rng.randint(1, 9), rng.randint(1, 28))

@@ -37,8 +37,8 @@ to a farther root, or to none), independent of the order of the flows.
 No root gives ``None`` (``NaN`` in the batch functions): flows of one sign only,
 no flows, all amounts zero, all flows on one day, or an NPV that never changes sign
 (a double root, where NPV only touches zero, is not reported; two roots inside one
-grid cell are, through the turning point of NPV between them). A root that a double cannot represent also gives
-``None``: ``r`` above ~1e308, or ``1 + r`` so small that it rounds to 0 (``r`` within
+grid cell are, through the turning point of NPV between them). A root that a double
+cannot represent also gives ``None``: ``r`` above ~1e308, or ``1 + r`` so small that it rounds to 0 (``r`` within
 about 1e-16 of -100%, e.g. losing half the money in one day, annualised).
 """
 
