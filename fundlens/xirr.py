@@ -38,8 +38,9 @@ No root gives ``None`` (``NaN`` in the batch functions): flows of one sign only,
 no flows, all amounts zero, all flows on one day, or an NPV that never changes sign
 (a double root, where NPV only touches zero, is not reported; two roots inside one
 grid cell are, through the turning point of NPV between them). A root that a double
-cannot represent also gives ``None``: ``r`` above ~1e308, or ``1 + r`` so small that it rounds to 0 (``r`` within
-about 1e-16 of -100%, e.g. losing half the money in one day, annualised).
+cannot represent also gives ``None``: ``r`` above ~1e308, or ``1 + r`` so small that
+it rounds to 0 (``r`` within about 1e-16 of -100%, e.g. losing half the money in one
+day, annualised).
 """
 
 from __future__ import annotations
