@@ -5,7 +5,7 @@ Builds a valid input set (the demo seeds plus N synthetic investments, or a
 same run:
 
 - baseline: a bare `CREATE TABLE ... AS SELECT * FROM read_csv(...)` of every file
-- load():   `fundlens.load.load` of the same files (typed read, rejects, `_line`,
+- load():   `fundlens.load.load` of the same files (text read, strict conversion, `_line`,
             every row-level and cross-file rule)
 
     .venv/bin/python benchmarks/bench_load.py --rows 200000

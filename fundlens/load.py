@@ -5,15 +5,16 @@ One pass per file, at DuckDB's own CSV speed:
 1. Python checks what only needs the first line: the file exists and is not empty,
    it is UTF-8 (a BOM is tolerated), it is comma separated, and its header has
    every required column, no unknown and no duplicate column.
-2. DuckDB reads it once (`read_csv` with the contract's types, in the header's
-   order, `store_rejects=true`): good rows land in a staging table, rows it cannot
-   read (bad numbers or dates, too few or too many fields, an unterminated quote)
-   land in a rejects table with their record number and column.
-3. The staging table becomes `raw.<name>` with the contract's columns, a missing
-   optional column as null, and `_line`: the line where the row starts, as an
-   editor shows it (header = line 1). When every record is one physical line
-   (the usual case) that is the row number + 1; otherwise (quoted newlines, blank
-   lines, rejected rows) a quote-aware scan of the text maps records to lines.
+2. DuckDB reads it once (`read_csv`, every column as text, `store_rejects=true`):
+   good rows land in a staging table, rows it cannot read (too few or too many
+   fields, an unterminated quote) land in a rejects table with their record number.
+3. The staging table becomes `raw.<name>` with the contract's columns converted to
+   their types by strict patterns (a value that does not match is a `type` problem,
+   reported as written), a missing optional column as null, and `_line`: the line
+   where the row starts, as an editor shows it (header = line 1). When every record
+   is one physical line (the usual case) that is the row number + 1; otherwise
+   (quoted newlines, blank lines, rejected rows) a quote-aware scan of the text maps
+   records to lines.
 4. `fundlens.validate` runs the row-level and cross-file rules as SQL.
 
 Any problem raises `InputError` with all of them (capped per rule and file), and
@@ -46,7 +47,6 @@ TYPE_HELP = {
     "decimal": "a number with '.' as decimal point and no thousands separators",
     "date": "a date written YYYY-MM-DD",
 }
-_CAST_VALUE = re.compile(r'Could not convert string "(.*)" to', re.DOTALL)
 
 
 @dataclass
@@ -287,9 +287,24 @@ def _check_structure(spec: InputFile, path: Path, report: _Report) -> list[str] 
     return names if ok else None
 
 
-def _read_type(c: Column) -> str:
-    # Integers are read as DOUBLE: DuckDB would silently round "2015.5" to 2016.
-    return "DOUBLE" if c.type == "integer" else c.duckdb_type
+# Typed columns are read as text and converted here, so that only what the contract
+# allows gets through: DuckDB's own casts also take `1_000`, `1e3`, ` 5 `, `2019-3-1`
+# and round `2015.5` into an integer column.
+_FORMATS = {
+    "decimal": r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)",
+    "integer": r"[+-]?[0-9]{1,15}",
+    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+}
+
+
+def _convert(c: Column, q: str) -> str:
+    """SQL turning the text column `q` into the contract type; NULL where it is not one."""
+    if c.type not in _FORMATS:
+        return q
+    return (
+        f"CASE WHEN regexp_full_match({q}, {validate.lit(_FORMATS[c.type])}) "
+        f"THEN TRY_CAST({q} AS {c.duckdb_type}) END"
+    )
 
 
 def _sql_path(path: Path) -> str:
@@ -299,13 +314,11 @@ def _sql_path(path: Path) -> str:
 def _read(con: duckdb.DuckDBPyConnection, result: _Loaded, report: _Report) -> None:
     spec, path = result.spec, result.path
     stage, rejects = f"_stage_{spec.name}", f"_rejects_{spec.name}"
-    columns = ", ".join(
-        f"{validate.lit(n)}: {validate.lit(_read_type(spec.column(n)))}" for n in result.header
-    )
+    columns = ", ".join(f"{validate.lit(n)}: 'VARCHAR'" for n in result.header)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT * FROM read_csv({_sql_path(path)}, "
         f"header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-        f"columns = {{{columns}}}, dateformat = '%Y-%m-%d', store_rejects = true, "
+        f"columns = {{{columns}}}, store_rejects = true, "
         f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')"
     )
     good = con.execute(f"SELECT count(*) FROM {stage}").fetchall()[0][0]
@@ -348,13 +361,8 @@ def _read(con: duckdb.DuckDBPyConnection, result: _Loaded, report: _Report) -> N
         q = validate.ident(c.name)
         if c.name not in result.header:
             select.append(f"NULL::{c.duckdb_type} AS {q}")
-        elif c.type == "integer":
-            select.append(
-                f"CASE WHEN isfinite({q}) AND {q} = trunc({q}) AND abs({q}) < 1e15 "
-                f"THEN CAST({q} AS BIGINT) END AS {q}"
-            )
         else:
-            select.append(q)
+            select.append(f"{_convert(c, q)} AS {q}")
     if good_lines is None:
         source, line_expr = stage, "rowid + 2"
     else:
@@ -367,26 +375,36 @@ def _read(con: duckdb.DuckDBPyConnection, result: _Loaded, report: _Report) -> N
     if good_lines is not None:
         con.unregister("_good_lines")
 
-    integer_cols = [c.name for c in spec.columns if c.type == "integer" and c.name in result.header]
-    bad_integers = 0
-    for col in integer_cols:
-        q = validate.ident(col)
+    bad_values = 0
+    for c in spec.columns:
+        if c.type not in _FORMATS or c.name not in result.header:
+            continue
+        q = validate.ident(c.name)
         rows = con.execute(
             f"SELECT r._line, s.{q} FROM {stage} s POSITIONAL JOIN raw.{spec.name} r "
             f"WHERE s.{q} IS NOT NULL AND r.{q} IS NULL ORDER BY r._line"
         ).fetchall()
-        bad_integers += len(rows)
+        bad_values += len(rows)
         report.add_found(
             [
-                Problem(spec.filename, line, col, "type", f"{v:g}", f"{col} must be a whole number")
+                Problem(spec.filename, line, c.name, "type", v, _type_message(c, v))
                 for line, v in rows[: report.cap]
             ],
             len(rows),
         )
     con.execute(f"DROP TABLE {stage}")
     result.rows = good
-    if rejected or bad_integers:
+    if rejected or bad_values:
         result.status = validate.PARTIAL
+
+
+def _type_message(c: Column, value: str) -> str:
+    message = f"{c.name} must be {TYPE_HELP[c.type]}"
+    if value != value.strip():
+        message += " (it has spaces around it)"
+    elif c.type == "date" and re.fullmatch(_FORMATS["date"], value):
+        message += " (this date does not exist)"
+    return message
 
 
 def _record_starts(text: str) -> tuple[list[int], list[bool]]:
@@ -435,34 +453,19 @@ def _report_rejects(
         by_record.setdefault(record, []).append((col, kind, message))
     for record, errors in by_record.items():
         line = editor_line(record)
-        structural = [e for e in errors if e[1] in _STRUCTURAL]
-        if structural:
-            col, kind, message = structural[0]
-            last = record == n_records
-            if last and (kind == "UNQUOTED VALUE" or not ends_with_newline):
-                rule = "truncated"
-                text = "the last line is incomplete (the file seems cut off): " + _reject_text(
-                    kind, message
-                )
-            else:
-                rule = _STRUCTURAL[kind]
-                text = _reject_text(kind, message)
-            report.add(Problem(spec.filename, line, None, rule, None, text))
-            continue
-        for col, _kind, message in errors:
-            m = _CAST_VALUE.search(message)
-            value = m.group(1) if m else None
-            ctype = spec.column(col).type if col in spec.column_names else "text"
-            report.add(
-                Problem(
-                    spec.filename,
-                    line,
-                    col,
-                    "type",
-                    value,
-                    f"{col} must be {TYPE_HELP.get(ctype, ctype)}",
-                )
+        # Every column is read as text, so what DuckDB rejects is the shape of a line.
+        structural = [e for e in errors if e[1] in _STRUCTURAL] or errors
+        col, kind, message = structural[0]
+        last = record == n_records
+        if last and (kind == "UNQUOTED VALUE" or not ends_with_newline):
+            rule = "truncated"
+            text = "the last line is incomplete (the file seems cut off): " + _reject_text(
+                kind, message
             )
+        else:
+            rule = _STRUCTURAL.get(kind, "malformed")
+            text = _reject_text(kind, message)
+        report.add(Problem(spec.filename, line, None, rule, None, text))
 
 
 def _reject_text(kind: str, message: str) -> str:

@@ -211,6 +211,10 @@ set_cell("non_iso_date", "fund_cash_flows.csv", "flow_date", "03/01/2019", "type
 set_cell("integer_with_decimals", "funds.csv", "vintage_year", "2019.5", "type")
 set_cell("not_a_number", "market_index.csv", "close", "n/a", "type")
 set_cell("nan_is_not_a_number", "investments.csv", "amount", "NaN", "type")
+set_cell("underscore_digit_separator", "investments.csv", "amount", "1_000_000", "type")
+set_cell("exponent_notation", "fund_navs.csv", "net_asset_value", "1.5e6", "type")
+set_cell("number_with_spaces", "funds.csv", "committed_capital", " 150000000", "type")
+set_cell("date_without_leading_zeros", "investments.csv", "investment_date", "2019-6-1", "type")
 
 # -- required, codes, patterns ----------------------------------------------------------
 
