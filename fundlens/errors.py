@@ -32,10 +32,17 @@ class Problem:
 class InputError(FundLensError):
     """The input files break the data contract; nothing was published."""
 
-    def __init__(self, problems: list[Problem], *, omitted: dict[str, int] | None = None):
+    def __init__(
+        self,
+        problems: list[Problem],
+        *,
+        omitted: dict[str, int] | None = None,
+        notes: list[str] | None = None,
+    ):
         self.problems = problems
         # "<file>: <rule>" (or just "<rule>") -> problems not listed (capped per rule)
         self.omitted = omitted or {}
+        self.notes = notes or []  # what the operator should know beyond the problems
         super().__init__(self.report())
 
     def report(self) -> str:
@@ -48,4 +55,5 @@ class InputError(FundLensError):
             file, _, rule = key.rpartition(": ")
             where = f" in {file}" if file else ""
             lines.append(f"  ... and {count} more [{rule}] problem(s){where}")
+        lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines)

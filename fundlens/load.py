@@ -82,7 +82,7 @@ class _Report:
     def problems(self) -> list[Problem]:
         return [p for ps in self.listed.values() for p in ps]
 
-    def error(self, problems: list[Problem]) -> InputError:
+    def error(self, problems: list[Problem], notes: list[str]) -> InputError:
         order = {spec.filename: i for i, spec in enumerate(FILES.values())}
         problems = sorted(
             problems,
@@ -93,7 +93,7 @@ class _Report:
             for (file, rule), total in self.totals.items()
             if total > len(self.listed[(file, rule)])
         }
-        return InputError(problems, omitted=omitted)
+        return InputError(problems, omitted=omitted, notes=notes)
 
 
 @dataclass
@@ -140,7 +140,18 @@ def load(
         for found in validate.run_checks(con, status, cap=MAX_PER_RULE):
             report.add_found(found.problems, found.total)
         if report:
-            raise report.error(_as_written(report.problems(), loaded))
+            unread = [f.spec.filename for f in loaded.values() if f.status != validate.OK]
+            notes = (
+                [
+                    "checks across files that use "
+                    + ", ".join(unread)
+                    + " did not run, because rows of it could not be read; "
+                    "fix the problems above and refresh again to see whether there are more."
+                ]
+                if unread
+                else []
+            )
+            raise report.error(_as_written(report.problems(), loaded), notes)
         con.execute("CHECKPOINT")
         success = True
         return {name: f.rows for name, f in loaded.items()}

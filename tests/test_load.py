@@ -181,3 +181,15 @@ def test_existing_database_is_overwritten(seeds: Path, tmp_path: Path) -> None:
 def test_record_starts() -> None:
     text = 'h1,h2\na,"x\ny"\n\nb,c\r\n"q""",z'
     assert _record_starts(text) == ([1, 2, 4, 5, 6], [False, False, True, False, False])
+
+
+def test_report_says_when_cross_file_checks_could_not_run(tmp_path: Path) -> None:
+    seeds = copy_valid_seeds(tmp_path / "seeds")
+    path = seeds / "funds.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    lines[1] = lines[1].rstrip("\n") + ",extra\n"  # one field too many: the row is unreadable
+    path.write_text("".join(lines))
+    with pytest.raises(InputError) as caught:
+        load(seeds, tmp_path / "x.duckdb")
+    assert any(p.line == 2 and p.rule == "column_count" for p in caught.value.problems)
+    assert "use funds.csv did not run" in caught.value.report()
