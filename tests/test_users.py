@@ -9,12 +9,24 @@ import sys
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from fundlens import audit, cli, users
 from fundlens.errors import FundLensError
 from fundlens.users import SignInFailed, SignInThrottled, User
 
 PASSWORD = "tulip-orbit-granite-7"
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch, request):
+    """Cheaper argon2id parameters (same algorithm and code path) for the tests that sign in
+    many times; test_passwords_are_stored_as_argon2id_hashes_only keeps the real ones."""
+    if request.node.name.startswith("test_passwords_are_stored"):
+        return
+    hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    monkeypatch.setattr(users, "_hasher", hasher)
+    monkeypatch.setattr(users, "_DUMMY_HASH", hasher.hash("no-such-user"))
 
 
 def mode(path: Path) -> int:
@@ -48,7 +60,7 @@ def test_passwords_are_stored_as_argon2id_hashes_only(tmp_path):
     con = sqlite3.connect(db)
     hashes = [r[0] for r in con.execute("select password_hash from users").fetchall()]
     con.close()
-    assert len(hashes) == 2 and all(h.startswith("$argon2id$") for h in hashes)
+    assert len(hashes) == 2 and all(h.startswith("$argon2id$v=19$m=65536,t=3,p=4$") for h in hashes)
     assert hashes[0] != hashes[1]
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
     assert PASSWORD.encode() not in raw
@@ -266,3 +278,16 @@ def test_app_warns_when_served_beyond_this_machine(demo_home, monkeypatch, capsy
     assert calls and "0.0.0.0" in calls[0][1]
     cli.main(["app", "--home", str(demo_home), "--port", "8599"])
     assert "HTTPS" not in capsys.readouterr().err
+
+
+def test_users_demo_cli_prints_the_passwords_once(home_copy, monkeypatch, capsys):
+    code, out, _ = run_cli(monkeypatch, capsys, ["users", "demo", "--home", str(home_copy)])
+    assert code == 0 and "demo credentials" in out
+    saved = (home_copy / users.DEMO_CREDENTIALS).read_text()
+    printed = [line.split() for line in out.splitlines() if line.startswith("  ")]
+    assert len(printed) == 4
+    for username, password, *_ in printed:
+        assert f"{username}  {password}" in saved
+    code, out, _ = run_cli(monkeypatch, capsys, ["users", "demo", "--home", str(home_copy)])
+    assert code == 0 and "exist already" in out
+    assert not any(password in out for _, password, *_ in printed)

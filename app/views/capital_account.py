@@ -8,6 +8,7 @@ import formatting as fmt
 import queries
 import ui
 from fundlens import statement as stmt
+from fundlens.errors import FundLensError
 
 sel = ui.selection()
 user, wh, ccy, quarter = sel.user, sel.warehouse, sel.currency, sel.quarter_end
@@ -35,7 +36,7 @@ except queries.MartMissing:
         "with a FundLens version that builds `lp_cash_flows`."
     )
     st.stop()
-except stmt.FundLensError as exc:
+except FundLensError as exc:
     st.info(str(exc))
     st.stop()
 
