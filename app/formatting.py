@@ -6,6 +6,8 @@ report) and are re-exported here, so pages keep writing `fmt.money(...)`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
@@ -43,8 +45,15 @@ def count_column(label: str, help: str | None = None) -> ColumnConfig:
     return st.column_config.NumberColumn(label, format="%d", help=help)
 
 
-def download_csv(df: pd.DataFrame, name: str, key: str) -> None:
-    """A button that downloads `df` as shown (raw numbers, no formatting) as CSV."""
+def download_csv(
+    df: pd.DataFrame,
+    name: str,
+    key: str,
+    on_click: Callable[..., None] | None = None,
+    args: tuple = (),
+) -> None:
+    """A button that downloads `df` as shown (raw numbers, no formatting) as CSV;
+    `on_click(*args)` runs when it is clicked (the audit of LP downloads)."""
     st.download_button(
         "Download CSV",
         data=df.to_csv(index=False).encode("utf-8"),
@@ -52,4 +61,6 @@ def download_csv(df: pd.DataFrame, name: str, key: str) -> None:
         mime="text/csv",
         key=key,
         icon=":material/download:",
+        on_click=on_click or "rerun",
+        args=args,
     )

@@ -355,6 +355,14 @@ def market_coverage(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.dat
 # --- LP data (private schema, always filtered to one LP) -------------------------
 
 
+def _check_lp_fund(user: User, wh: Warehouse, fund_id: str, lp_id: str | None) -> str:
+    """The LP whose account in `fund_id` `user` asks for; NotAuthorized unless it may."""
+    lp_id = _check_lp(user, lp_id)
+    if fund_id not in _lp_fund_ids(wh, lp_id):
+        raise NotAuthorized(f"fund {fund_id!r} is not one of this LP's funds")
+    return lp_id
+
+
 def lp_choices(user: User, wh: Warehouse) -> pd.DataFrame:
     """The LPs whose capital account `user` may open: an LP itself; an operator every LP."""
     lp_id = user.lp_id if isinstance(user, User) and user.is_lp else None
@@ -376,28 +384,6 @@ def lp_funds(user: User, wh: Warehouse, lp_id: str | None = None) -> pd.DataFram
         "select fund_id, fund_name, currency from marts.dim_funds order by vintage_year, fund_id",
     )
     return funds_df[funds_df["fund_id"].isin(_lp_fund_ids(wh, lp_id))].reset_index(drop=True)
-
-
-def capital_accounts(
-    user: User, wh: Warehouse, fund_id: str, lp_id: str | None = None
-) -> pd.DataFrame:
-    """One LP's capital account in one fund, every quarter, oldest first."""
-    lp_id = _check_lp(user, lp_id)
-    if fund_id not in _lp_fund_ids(wh, lp_id):
-        raise NotAuthorized(f"fund {fund_id!r} is not one of this LP's funds")
-    return _private_query(
-        wh,
-        """
-        select lp_id, lp_name, fund_id, quarter_end, commitment_amount, ownership_share,
-               contributed, distributed, net_asset_value, unfunded_commitment, dpi, tvpi,
-               currency
-        from private.lp_capital_accounts
-        where lp_id = ? and fund_id = ?
-        order by quarter_end
-        """,
-        lp_id,
-        fund_id,
-    )
 
 
 # --- operations (operators only) -------------------------------------------------
@@ -429,11 +415,8 @@ def lps_of_fund(user: User, wh: Warehouse, fund_id: str) -> list[str]:
 def capital_account_statement(
     user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date, lp_id: str | None = None
 ) -> statement.Statement:
-    """One LP's capital account statement (QTD, YTD, ITD) in one fund at a quarter end,
-    and the LP's cash flows by quarter (`statement.inputs.flows`)."""
-    lp_id = _check_lp(user, lp_id)
-    if fund_id not in _lp_fund_ids(wh, lp_id):
-        raise NotAuthorized(f"fund {fund_id!r} is not one of this LP's funds")
+    """One LP's capital account statement (QTD, YTD, ITD) in one fund at a quarter end."""
+    lp_id = _check_lp_fund(user, wh, fund_id, lp_id)
     inputs = statement.read_inputs(functools.partial(_private_query, wh), fund_id, lp_id)
     return statement.build_statement(inputs, fund_id, quarter_end, lp_id)
 
@@ -442,7 +425,5 @@ def lp_cash_flows(
     user: User, wh: Warehouse, fund_id: str, lp_id: str | None = None
 ) -> pd.DataFrame:
     """One LP's share of the fund's calls and distributions, by quarter and purpose."""
-    lp_id = _check_lp(user, lp_id)
-    if fund_id not in _lp_fund_ids(wh, lp_id):
-        raise NotAuthorized(f"fund {fund_id!r} is not one of this LP's funds")
-    return statement.read_inputs(functools.partial(_private_query, wh), fund_id, lp_id).flows
+    lp_id = _check_lp_fund(user, wh, fund_id, lp_id)
+    return _private_query(wh, statement.FLOWS_SQL, fund_id, lp_id, lp_id)

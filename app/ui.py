@@ -278,13 +278,4 @@ def record_download(detail: str) -> None:
 
 def download_lp_csv(df: pd.DataFrame, name: str, key: str, detail: str) -> None:
     """A CSV download button for LP data; each click is recorded in the audit log."""
-    st.download_button(
-        "Download CSV",
-        data=df.to_csv(index=False).encode("utf-8"),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=key,
-        icon=":material/download:",
-        on_click=record_download,
-        args=(detail,),
-    )
+    fmt.download_csv(df, name, key, on_click=record_download, args=(detail,))

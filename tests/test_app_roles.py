@@ -353,7 +353,6 @@ def test_an_analyst_gets_no_lp_data_and_no_operations(wh, demo_home):
     for call in (
         lambda: queries.capital_account_statement(ANALYST, wh, "F001", quarter, "LP006"),
         lambda: queries.lp_cash_flows(ANALYST, wh, "F001", "LP006"),
-        lambda: queries.capital_accounts(ANALYST, wh, "F001", "LP006"),
         lambda: queries.lp_choices(ANALYST, wh),
         lambda: queries.lps_of_fund(ANALYST, wh, "F001"),
         lambda: queries.lp_funds(ANALYST, wh, "LP006"),
