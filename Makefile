@@ -26,7 +26,7 @@ app: $(VENV)/.installed ## start the app on the published warehouse
 	$(BIN)/fundlens app
 
 demo-data: $(VENV)/.installed ## regenerate the demo CSVs in seeds/
-	$(BIN)/python -m fundlens.demo --out seeds
+	$(BIN)/fundlens generate --preset demo --out seeds
 
 lint: $(VENV)/.installed-dev ## ruff and sqlfluff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
