@@ -17,6 +17,7 @@ from fundlens.refresh import RefreshBusy, refresh, rollback
 
 EXIT_FAILED = 1  # bad input, failed audit, nothing to roll back
 EXIT_BUSY = 3  # another refresh or rollback holds the lock
+SLOWEST_SHOWN = 5  # dbt nodes listed after a refresh
 
 HOME_HELP = "FundLens home (default: $FUNDLENS_HOME, else .fundlens/ in the project)"
 
@@ -43,6 +44,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         f"{sum(tests.values())} checks ({tests.get('pass', 0)} passed), "
         f"{sum(record['timings'].values()):.1f}s"
     )
+    steps = ", ".join(f"{name} {took:.1f}s" for name, took in record["timings"].items())
+    parse = record.get("dbt", {}).get("parse_seconds")
+    print(f"  steps: {steps}" + (f" (dbt parse {parse:.1f}s of the build)" if parse else ""))
+    slowest = record.get("dbt", {}).get("nodes", [])[:SLOWEST_SHOWN]
+    if slowest:
+        print("  slowest dbt nodes: " + ", ".join(
+            f"{n['node'].split('.')[-1]} {n['seconds']:.1f}s" for n in slowest
+        ))  # fmt: skip
     return 0
 
 
