@@ -120,6 +120,7 @@ def run_dbt(
     warnings: list[str] = []
     done = 0
     parse_seconds: float | None = None
+    total: int | None = None  # nodes dbt will run, from its result events
     partial_parse = True  # until dbt says it cannot
     started = time.perf_counter()
     with subprocess.Popen(
@@ -152,7 +153,8 @@ def run_dbt(
                     on_progress(f"[{args[0]}] parsed the project in {parse_seconds:.1f}s ({how})")
             elif name.startswith("Log") and name.endswith("Result"):
                 done += 1
-                total = event.get("data", {}).get("total")
+                data = event.get("data", {})
+                total = total or data.get("total") or data.get("num_models")
                 if on_progress and done % PROGRESS_EVERY == 0:
                     of = f" of {total}" if total else ""
                     on_progress(f"[{args[0]}] {done}{of} nodes done")
