@@ -86,6 +86,7 @@ def run_dbt(
     work_dir: Path,
     on_progress: Callable[[str], None] | None = None,
     parse_cache: Path | None = None,
+    project_dir: Path = PROJECT_DIR,
 ) -> DbtRun:
     """Run one dbt command against `db_path`; dbt's target/ and logs/ go to `work_dir`,
     or target/ to `parse_cache` (kept between runs, so dbt can reuse its parse; one
@@ -102,9 +103,9 @@ def run_dbt(
         "--no-use-colors",
         *args,
         "--project-dir",
-        str(PROJECT_DIR),
+        str(project_dir),
         "--profiles-dir",
-        str(PROJECT_DIR),
+        str(project_dir),
         "--target-path",
         str(target),
         "--log-path",

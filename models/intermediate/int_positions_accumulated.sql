@@ -1,7 +1,10 @@
 {#- One row per fund, company and quarter end of the fund's calendar, from the quarter of
     the fund's first investment in the company on: what was invested and realized to date
     (in fund currency, each flow at the rate of its own date), the last full exit and
-    whether the fund still holds the company (no full exit, or an investment after it). -#}
+    whether the fund still holds the company (no full exit, or an investment after it).
+    Running totals per holding are each valid from their flow's date until the holding's
+    next flow, so a quarter end joins the one interval that holds it, never every earlier
+    flow (flows of one date are ordered by id; all but the last have an empty interval). -#}
 with fund_quarters as (
 
     select * from {{ ref('int_fund_quarters') }}
@@ -50,9 +53,6 @@ position_quarters as (
 
 ),
 
--- Running totals per holding, each valid from its flow's date until the holding's next
--- flow: a quarter end joins the one interval that holds it (never every earlier flow).
--- Flows of one date are ordered by id; all but the last have an empty interval.
 investments_running as (
 
     select

@@ -2,7 +2,10 @@
     fair-value mark on or before the quarter end, carried forward, in local currency and
     converted into the fund currency at the quarter end's rate. Marks on or before the
     position's last full exit belong to the exited holding and are ignored. Mark columns
-    are null when there is no such mark. -#}
+    are null when there is no such mark.
+    Each mark is the holding's latest from its date until its next mark, so a quarter end
+    joins the one interval that holds it, never every earlier mark; that mark counts if
+    it follows the last full exit (when it does not, no earlier mark does either). -#}
 with positions as (
 
     select * from {{ ref('int_positions_accumulated') }}
@@ -21,8 +24,6 @@ fx_rates as (
 
 ),
 
--- Each mark is the holding's latest from its date until its next mark: a quarter end
--- joins the one interval that holds it, never every earlier mark.
 valuations_ranged as (
 
     select
@@ -63,8 +64,6 @@ final as (
         ) }} as mark_fair_value
 
     from positions
-    -- the latest mark on or before the quarter end counts if it follows the last full
-    -- exit; when it does not, no earlier mark does either
     left join valuations_ranged as latest_marks
         on
             positions.fund_id = latest_marks.fund_id
