@@ -129,13 +129,13 @@ final as (
         on
             position_quarters.fund_id = investments_to_date.fund_id
             and position_quarters.company_id = investments_to_date.company_id
-            and investments_to_date.last_investment_date <= position_quarters.quarter_end
+            and position_quarters.quarter_end >= investments_to_date.last_investment_date
             and position_quarters.quarter_end < investments_to_date.valid_to
     left join realizations_running as realizations_to_date
         on
             position_quarters.fund_id = realizations_to_date.fund_id
             and position_quarters.company_id = realizations_to_date.company_id
-            and realizations_to_date.realization_date <= position_quarters.quarter_end
+            and position_quarters.quarter_end >= realizations_to_date.realization_date
             and position_quarters.quarter_end < realizations_to_date.valid_to
 
 )

@@ -68,7 +68,7 @@ final as (
         on
             positions.fund_id = latest_marks.fund_id
             and positions.company_id = latest_marks.company_id
-            and latest_marks.valuation_date <= positions.quarter_end
+            and positions.quarter_end >= latest_marks.valuation_date
             and positions.quarter_end < latest_marks.valid_to
             and coalesce(positions.last_full_exit_date, {{ fx_open_start_date() }})
             < latest_marks.valuation_date

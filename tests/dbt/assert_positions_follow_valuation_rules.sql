@@ -118,13 +118,13 @@ swept as (
         sum(invested) over time_line as cost_to_date,
         max(exit_date) over time_line as last_exit_date,
         max(case when event_order = 1 then event_date end) over time_line
-        as last_investment_date,
+            as last_investment_date,
         max(valuation_date) over time_line as last_valuation_date,
-        -- a new group starts at each mark (and at each mark or exit): the group's first
-        -- row carries what every later row of the group inherits
+        -- mark_group starts anew at each mark, anchor_group at each mark or full exit:
+        -- the first row of a group carries what the later rows of the group inherit
         count(valuation_date) over time_line as mark_group,
         sum(case when event_order in (2, 3) then 1 else 0 end) over time_line
-        as anchor_group
+            as anchor_group
 
     from events
     window time_line as (
