@@ -7,10 +7,12 @@ import calendar
 import math
 import random
 from datetime import date, timedelta
+from functools import cache
 
 from fundlens.generate.reference import FX_BASE
 
 
+@cache  # a few hundred distinct months, asked for millions of times at scale
 def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 

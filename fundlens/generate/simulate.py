@@ -152,6 +152,8 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
         proceeds = own * c.exit_value + pending
         h.realizations.append((c.exit_date, round(proceeds, 2), c.outcome, True, 1.0))
 
+    priced_dates = [r.when for r in c.rounds if r.priced]
+    quarter = timedelta(days=91)
     j = 0
     for q in quarter_ends(start, last_q):
         while j + 1 < len(states) and states[j + 1][0] <= q:
@@ -164,7 +166,7 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
             method = "write_down"
         elif c.exit_date and q == last_q and (c.exit_date - q).days <= 100:
             fv, method = own_q * c.exit_value + pending_q, "exit_price"
-        elif any(r.priced and q - timedelta(days=91) < r.when <= q for r in c.rounds):
+        elif any(q - quarter < when <= q for when in priced_dates):
             method = "last_round"
         elif fv < sum(i[3] for i in h.investments if i[0] <= q) * 0.8:
             method = "write_down"
