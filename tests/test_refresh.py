@@ -366,3 +366,22 @@ def test_a_reused_parse_sees_a_changed_model(tmp_path: Path):
     assert (
         "changed after the first parse" in manifest["nodes"]["model.fundlens.dim_funds"]["raw_code"]
     )
+
+
+def test_refresh_summary_names_the_steps_and_slowest_nodes(demo_home: Path, monkeypatch, capsys):
+    """`fundlens refresh` ends with each step's time and the slowest dbt nodes."""
+    from fundlens import cli
+    from fundlens.home import read_runs
+
+    [record] = read_runs(demo_home)
+    monkeypatch.setattr(cli, "refresh", lambda *args, **kwargs: record)
+    assert cli.main(["refresh", "--home", str(demo_home)]) == 0
+    out = capsys.readouterr().out
+    assert f"Published version {record['version_id']}" in out
+    steps = out.split("steps: ")[1].splitlines()[0]
+    for step, took in record["timings"].items():
+        assert f"{step} {took:.1f}s" in steps
+    assert f"dbt parse {record['dbt']['parse_seconds']:.1f}s" in steps
+    slowest = out.split("slowest dbt nodes: ")[1].splitlines()[0].split(", ")
+    expected = record["dbt"]["nodes"][: cli.SLOWEST_SHOWN]
+    assert slowest == [f"{n['node'].split('.')[-1]} {n['seconds']:.1f}s" for n in expected]
