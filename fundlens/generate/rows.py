@@ -78,12 +78,19 @@ def _width(count: int) -> int:
     return max(5, len(str(count)))
 
 
+def _in_date_order(p: Portfolio, kind: str) -> tuple[int, list[tuple]]:
+    """Every holding's `kind` ("investments" or "realizations") sorted by date, then fund
+    and company, as (date, fund_id, company_id, flow, currency); and the id width."""
+    flows = sorted(
+        (flow[0], h.fund.fund_id, h.company.company_id, flow, h.company.deal_ccy)
+        for h in p.holdings
+        for flow in getattr(h, kind)
+    )
+    return _width(len(flows)), flows
+
+
 def _investments(p: Portfolio) -> Iterator[Row]:
-    investments = sorted(
-        (i[0], h.fund.fund_id, h.company.company_id, i, h.company.deal_ccy)
-        for h in p.holdings for i in h.investments
-    )  # fmt: skip
-    width = _width(len(investments))
+    width, investments = _in_date_order(p, "investments")
     for n, (d, fid, cid, (_, label, instrument, amount, post, own), ccy) in enumerate(investments):
         yield [
             f"INV{n + 1:0{width}d}",
@@ -100,11 +107,7 @@ def _investments(p: Portfolio) -> Iterator[Row]:
 
 
 def _realizations(p: Portfolio) -> Iterator[Row]:
-    realizations = sorted(
-        (r[0], h.fund.fund_id, h.company.company_id, r, h.company.deal_ccy)
-        for h in p.holdings for r in h.realizations
-    )  # fmt: skip
-    width = _width(len(realizations))
+    width, realizations = _in_date_order(p, "realizations")
     for n, (d, fid, cid, (_, proceeds, kind, full, _frac), ccy) in enumerate(realizations):
         yield [f"R{n + 1:0{width}d}", fid, cid, d.isoformat(), money(proceeds), ccy, kind,
                "true" if full else "false"]  # fmt: skip
