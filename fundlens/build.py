@@ -31,6 +31,9 @@ from fundlens.load import load
 
 DBT = Path(sys.executable).with_name("dbt")
 PROGRESS_EVERY = 25  # nodes
+# dbt's first info-level events after it has parsed the project: `build` and `run` say
+# what they found; `parse` says where it wrote its performance report.
+PARSED_EVENTS = ("FoundStats", "ParsePerfInfoPath")
 
 
 @dataclass
@@ -147,7 +150,7 @@ def run_dbt(
             name = info["name"]
             if name == "UnableToPartialParse":
                 partial_parse = False
-            elif name == "FoundStats" and parse_seconds is None:
+            elif name in PARSED_EVENTS and parse_seconds is None:
                 parse_seconds = round(time.perf_counter() - started, 3)
                 if on_progress:
                     how = "reused" if partial_parse else "full"
