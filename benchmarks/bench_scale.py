@@ -135,6 +135,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, choices=(1, 2), default=2,
                         help="1: cold refresh only; 2: cold, then warm (default)")  # fmt: skip
     parser.add_argument("--json", type=Path, help="where to write the results")
+    parser.add_argument("--keep-home", type=Path, metavar="DIR",
+                        help="refresh into DIR and keep it (to inspect plans)")  # fmt: skip
     args = parser.parse_args()
     preset = PRESETS[args.preset]
     funds, companies = args.funds or preset.funds, args.companies or preset.companies
@@ -153,7 +155,7 @@ def main() -> None:
             for spec in FILES.values()
         }
         floor = load_floor(seeds, work)
-        home = work / "home"
+        home = args.keep_home or work / "home"
         runs = [refresh_once(seeds, home) for _ in range(args.runs)]
 
     refresh = runs[-1]
