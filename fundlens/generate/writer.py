@@ -70,7 +70,6 @@ def generate(
                 unit="",
                 file=sys.stderr,
                 disable=None if progress else True,  # None: only on a terminal
-                dynamic_ncols=True,
                 mininterval=0.5,
             )
         return bars[phase]
