@@ -1,7 +1,8 @@
 -- Recomputes every position of fct_positions_quarterly from the staged inputs, with a
 -- method of its own (independent of the interval joins of int_positions_*): one time
--- line per holding holding its investments, full exits, marks and reported quarter ends,
--- swept once in date order with running window aggregates. On one date, investments
+-- line per holding with its investments, full exits, marks and reported quarter ends,
+-- swept once in date order with running window aggregates (one sort); the mark and the
+-- cost at the latest mark or exit are then looked up by date. On one date, investments
 -- come first, then exits, then marks, then the quarter end, so "on or before" holds.
 -- - full exit: after a full exit on or before the quarter end, with no later investment,
 --   the position is inactive with fair value 0;
@@ -57,9 +58,7 @@ events as (
         1 as event_order,
         fund_amount as invested,
         cast(null as date) as exit_date,
-        cast(null as date) as valuation_date,
-        cast(null as {{ dbt.type_float() }}) as mark_local_value,
-        cast(null as {{ dbt.type_string() }}) as mark_currency
+        cast(null as date) as valuation_date
 
     from investments
 
@@ -72,9 +71,7 @@ events as (
         2 as event_order,
         0 as invested,
         realization_date as exit_date,
-        null as valuation_date,
-        null as mark_local_value,
-        null as mark_currency
+        null as valuation_date
 
     from realizations
     where is_full_exit
@@ -88,9 +85,7 @@ events as (
         3 as event_order,
         0 as invested,
         null as exit_date,
-        valuation_date,
-        fair_value as mark_local_value,
-        currency as mark_currency
+        valuation_date
 
     from valuations
 
@@ -103,9 +98,7 @@ events as (
         4 as event_order,
         0 as invested,
         null as exit_date,
-        null as valuation_date,
-        null as mark_local_value,
-        null as mark_currency
+        null as valuation_date
 
     from positions
 
@@ -119,12 +112,7 @@ swept as (
         max(exit_date) over time_line as last_exit_date,
         max(case when event_order = 1 then event_date end) over time_line
             as last_investment_date,
-        max(valuation_date) over time_line as last_valuation_date,
-        -- mark_group starts anew at each mark, anchor_group at each mark or full exit:
-        -- the first row of a group carries what the later rows of the group inherit
-        count(valuation_date) over time_line as mark_group,
-        sum(case when event_order in (2, 3) then 1 else 0 end) over time_line
-            as anchor_group
+        max(valuation_date) over time_line as last_valuation_date
 
     from events
     window time_line as (
@@ -135,56 +123,80 @@ swept as (
 
 ),
 
-carried as (
+-- the cost to date at each mark or full exit (the same for all of them on one date)
+anchors as (
+
+    select
+        fund_id,
+        company_id,
+        event_date as anchor_date,
+        max(cost_to_date) as cost_at_anchor
+
+    from swept
+    where event_order in (2, 3)
+    group by
+        fund_id,
+        company_id,
+        event_date
+
+),
+
+quarter_ends as (
 
     select
         fund_id,
         company_id,
         event_date as quarter_end,
-        event_order,
         cost_to_date,
         last_exit_date,
         last_investment_date,
-        last_valuation_date,
-        max(mark_local_value) over (
-            partition by fund_id, company_id, mark_group
-        ) as mark_local_value,
-        max(mark_currency) over (
-            partition by fund_id, company_id, mark_group
-        ) as mark_currency,
-        max(case when event_order in (2, 3) then cost_to_date end) over (
-            partition by fund_id, company_id, anchor_group
-        ) as cost_at_anchor
+        case
+            when
+                last_valuation_date
+                > coalesce(last_exit_date, cast('1900-01-01' as date))
+                then last_valuation_date
+        end as mark_date,
+        -- the latest mark or full exit on or before the quarter end
+        case
+            when last_exit_date is null then last_valuation_date
+            when last_valuation_date > last_exit_date then last_valuation_date
+            else last_exit_date
+        end as anchor_date
 
     from swept
+    where event_order = 4
 
 ),
 
 quarter_states as (
 
     select
-        carried.fund_id,
-        carried.company_id,
-        carried.quarter_end,
+        quarter_ends.fund_id,
+        quarter_ends.company_id,
+        quarter_ends.quarter_end,
         funds.currency as fund_currency,
-        carried.mark_local_value,
-        carried.mark_currency,
-        carried.cost_to_date - coalesce(carried.cost_at_anchor, 0) as cost_after_mark,
-        case
-            when
-                carried.last_valuation_date
-                > coalesce(carried.last_exit_date, cast('1900-01-01' as date))
-                then carried.last_valuation_date
-        end as mark_date,
+        valuations.fair_value as mark_local_value,
+        valuations.currency as mark_currency,
+        quarter_ends.mark_date,
+        quarter_ends.cost_to_date - coalesce(anchors.cost_at_anchor, 0) as cost_after_mark,
         (
-            carried.last_exit_date is null
-            or carried.last_investment_date > carried.last_exit_date
+            quarter_ends.last_exit_date is null
+            or quarter_ends.last_investment_date > quarter_ends.last_exit_date
         ) as expected_is_active
 
-    from carried
+    from quarter_ends
     inner join funds
-        on carried.fund_id = funds.fund_id
-    where carried.event_order = 4
+        on quarter_ends.fund_id = funds.fund_id
+    left join valuations
+        on
+            quarter_ends.fund_id = valuations.fund_id
+            and quarter_ends.company_id = valuations.company_id
+            and quarter_ends.mark_date = valuations.valuation_date
+    left join anchors
+        on
+            quarter_ends.fund_id = anchors.fund_id
+            and quarter_ends.company_id = anchors.company_id
+            and quarter_ends.anchor_date = anchors.anchor_date
 
 ),
 
