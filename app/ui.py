@@ -31,6 +31,21 @@ class Selection:
     currency: str
     benchmark_index_code: str | None
     quarter_end: dt.date
+    inception_date: dt.date | None = None
+    quarters: tuple[dt.date, ...] = ()  # the fund's reported quarter ends, newest first
+
+    @property
+    def age_years(self) -> float | None:
+        """The fund's age at the chosen quarter end, in years since its first LP flow."""
+        if self.inception_date is None:
+            return None
+        return (self.quarter_end - self.inception_date).days / 365.25
+
+    @property
+    def previous_quarter(self) -> dt.date | None:
+        """The reported quarter end just before the chosen one, if any."""
+        earlier = [q for q in self.quarters if q < self.quarter_end]
+        return max(earlier) if earlier else None
 
 
 def sidebar(wh: Warehouse | None) -> Selection | None:
@@ -61,6 +76,7 @@ def sidebar(wh: Warehouse | None) -> Selection | None:
     )
     fund = funds.set_index("fund_id").loc[fund_id]
     benchmark = fund["benchmark_index_code"]
+    inception = fund.get("inception_date")
     selection = Selection(
         warehouse=wh,
         fund_id=fund_id,
@@ -68,6 +84,8 @@ def sidebar(wh: Warehouse | None) -> Selection | None:
         currency=str(fund["currency"]),
         benchmark_index_code=None if fmt.is_missing(benchmark) else str(benchmark),
         quarter_end=quarter_end,
+        inception_date=None if fmt.is_missing(inception) else pd.Timestamp(inception).date(),
+        quarters=tuple(quarters),
     )
     st.session_state[_SELECTION] = selection
     return selection
@@ -84,28 +102,34 @@ def selection() -> Selection:
 
 def page_header(title: str, sel: Selection) -> None:
     st.title(title)
-    st.caption(
-        f"{sel.fund_name} · quarter ending {sel.quarter_end:%d %b %Y} · amounts in {sel.currency}"
+    # the fund's name is user text: shown as plain text, never as markdown
+    st.text(
+        f"{sel.fund_name} · {fmt.quarter_label(sel.quarter_end)} "
+        f"(quarter ending {sel.quarter_end:%d %b %Y}) · amounts in {sel.currency}"
     )
 
 
 # --- charts ------------------------------------------------------------------
 
 
-def share_bar_chart(
-    df: pd.DataFrame, category: str, category_title: str, title: str, currency: str
-) -> alt.Chart:
-    """Horizontal bars of `nav_share` per category, largest first."""
-    data = df.assign(
+def _shares_with_labels(df: pd.DataFrame, currency: str) -> pd.DataFrame:
+    return df.assign(
         fair_value_label=[fmt.money(v, currency) for v in df["fair_value"]],
         nav_share_label=[fmt.pct(v) for v in df["nav_share"]],
     )
+
+
+def share_bar_chart(
+    df: pd.DataFrame, category: str, category_title: str, title: str, currency: str
+) -> alt.Chart:
+    """Horizontal bars of `nav_share` per category, in the frame's order."""
+    data = _shares_with_labels(df, currency)
     return (
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
             x=alt.X("nav_share:Q", title="Share of portfolio fair value (%)").axis(format="%"),
-            y=alt.Y(f"{category}:N", title=category_title, sort="-x").axis(labelLimit=240),
+            y=alt.Y(f"{category}:N", title=category_title, sort=None).axis(labelLimit=240),
             tooltip=[
                 alt.Tooltip(f"{category}:N", title=category_title),
                 alt.Tooltip("nav_share_label:N", title="Share of fair value"),
@@ -114,3 +138,100 @@ def share_bar_chart(
             ],
         )
     )
+
+
+def share_area_chart(
+    history: pd.DataFrame, category: str, category_title: str, title: str, order: list[str]
+) -> alt.Chart:
+    """Stacked areas of `nav_share` per category over every quarter end (they fill 100%)."""
+    rank = {name: i for i, name in enumerate(order)}
+    data = history.assign(
+        quarter=[fmt.quarter_label(q) for q in history["quarter_end"]],
+        nav_share_label=[fmt.pct(v) for v in history["nav_share"]],
+        layer_order=[rank.get(c, len(rank)) for c in history[category]],
+    )
+    return (
+        alt.Chart(data, title=title)
+        .mark_area()
+        .encode(
+            x=alt.X("quarter_end:T", title="Quarter end").axis(format="%Y"),
+            y=alt.Y("nav_share:Q", title="Share of portfolio fair value", stack="normalize").axis(
+                format="%"
+            ),
+            color=alt.Color(f"{category}:N", title=category_title, sort=order).legend(
+                orient="bottom", columns=3, labelLimit=200
+            ),
+            order=alt.Order("layer_order:Q"),
+            tooltip=[
+                alt.Tooltip("quarter:N", title="Quarter"),
+                alt.Tooltip(f"{category}:N", title=category_title),
+                alt.Tooltip("nav_share_label:N", title="Share of fair value"),
+            ],
+        )
+    )
+
+
+def sunburst_chart(tree: pd.DataFrame, currency: str, title: str) -> alt.LayerChart:
+    """Segment group -> segment -> company as three rings of one donut (Vega-Lite arcs,
+    no outside requests). Every ring is ordered the same way, so a segment sits inside
+    its group and a company inside its segment."""
+    tree = tree.sort_values(
+        ["segment_group", "segment_name", "fair_value", "company_name"],
+        ascending=[True, True, False, True],
+    ).reset_index(drop=True)
+    tree = tree.assign(
+        segment_group=tree["segment_group"].map(fmt.humanize), position=range(len(tree))
+    )
+    rings = []
+    levels = (
+        ("segment_group", "Segment group", 0, 70),
+        ("segment_name", "Segment", 72, 140),
+        ("company_name", "Company", 142, 200),
+    )
+    for level, (column, label, inner, outer) in enumerate(levels):
+        keys = ["segment_group", "segment_name", "company_name"][: level + 1]
+        ring = (
+            tree.groupby(keys, sort=False)
+            .agg(fair_value=("fair_value", "sum"), position=("position", "min"))
+            .reset_index()
+        )
+        ring["share"] = ring["fair_value"] / ring["fair_value"].sum()
+        ring["name"] = ring[column]
+        ring["fair_value_label"] = [fmt.money(v, currency) for v in ring["fair_value"]]
+        ring["share_label"] = [fmt.pct(v) for v in ring["share"]]
+        rings.append(
+            alt.Chart(ring)
+            .mark_arc(innerRadius=inner, outerRadius=outer, stroke="white", strokeWidth=1)
+            .encode(
+                theta=alt.Theta("fair_value:Q", stack=True),
+                order=alt.Order("position:Q"),
+                color=alt.Color("segment_group:N", title="Segment group").legend(
+                    orient="bottom"
+                ),
+                opacity=alt.value(1.0 - 0.22 * level),
+                tooltip=[
+                    alt.Tooltip("name:N", title=label),
+                    alt.Tooltip("share_label:N", title="Share of fair value"),
+                    alt.Tooltip("fair_value_label:N", title=f"Fair value ({currency})"),
+                ],
+            )
+        )
+    return alt.layer(*rings, title=title).properties(height=420)
+
+
+def delta(now: object, before: object, kind: str, currency: str = "") -> str | None:
+    """The change since an earlier value, formatted like the value; None if either is
+    missing (st.metric then shows no arrow)."""
+    if fmt.is_missing(now) or fmt.is_missing(before):
+        return None
+    change = float(now) - float(before)
+    if kind == "money":
+        text = fmt.money(abs(change), currency)
+        return f"{'-' if change < 0 else '+'}{text}"
+    if kind == "multiple":
+        return f"{change:+.2f}x"
+    if kind == "pct":
+        return fmt.points(change)
+    if kind == "number":
+        return f"{change:+,.0f}" if change else "0"
+    return f"{change:+.2f}"
