@@ -219,9 +219,7 @@ def stale_marks(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFra
 # --- performance -------------------------------------------------------------
 
 
-def fund_performance(
-    wh: Warehouse, fund_id: str, upto: dt.date | None = None
-) -> pd.DataFrame:
+def fund_performance(wh: Warehouse, fund_id: str, upto: dt.date | None = None) -> pd.DataFrame:
     """The fund's performance at every quarter end (up to `upto` if given), oldest first;
     MartMissing if the mart is not built."""
     return _query(
@@ -399,4 +397,17 @@ def market_coverage(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.Dat
         """,
         fund_id,
         quarter_end,
+    )
+
+
+def market_growth(wh: Warehouse) -> pd.DataFrame:
+    """Each segment's market size and growth per year, oldest first (public market data)."""
+    return _query(
+        wh,
+        """
+        select segment_code, segment_name, segment_group, market_year, market_size_usd_bn,
+               is_estimate, market_share, growth_yoy
+        from marts.market_size_by_segment
+        order by market_year, segment_code
+        """,
     )

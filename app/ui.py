@@ -205,9 +205,7 @@ def sunburst_chart(tree: pd.DataFrame, currency: str, title: str) -> alt.LayerCh
             .encode(
                 theta=alt.Theta("fair_value:Q", stack=True),
                 order=alt.Order("position:Q"),
-                color=alt.Color("segment_group:N", title="Segment group").legend(
-                    orient="bottom"
-                ),
+                color=alt.Color("segment_group:N", title="Segment group").legend(orient="bottom"),
                 opacity=alt.value(1.0 - 0.22 * level),
                 tooltip=[
                     alt.Tooltip("name:N", title=label),
@@ -219,19 +217,53 @@ def sunburst_chart(tree: pd.DataFrame, currency: str, title: str) -> alt.LayerCh
     return alt.layer(*rings, title=title).properties(height=420)
 
 
+NO_CHANGE = "no change"
+
+
 def delta(now: object, before: object, kind: str, currency: str = "") -> str | None:
-    """The change since an earlier value, formatted like the value; None if either is
-    missing (st.metric then shows no arrow)."""
+    """The change since an earlier value, formatted like the value (`NO_CHANGE` when it
+    rounds to zero); None if either is missing (st.metric then shows no delta)."""
     if fmt.is_missing(now) or fmt.is_missing(before):
         return None
     change = float(now) - float(before)
     if kind == "money":
         text = fmt.money(abs(change), currency)
-        return f"{'-' if change < 0 else '+'}{text}"
-    if kind == "multiple":
-        return f"{change:+.2f}x"
-    if kind == "pct":
-        return fmt.points(change)
-    if kind == "number":
-        return f"{change:+,.0f}" if change else "0"
-    return f"{change:+.2f}"
+        zero = text == fmt.money(0, currency)
+        text = f"{'-' if change < 0 else '+'}{text}"
+    elif kind == "multiple":
+        text = f"{change:+.2f}x"
+        zero = round(change, 2) == 0
+    elif kind == "pct":
+        text = fmt.points(change)
+        zero = round(change * 100, 1) == 0
+    elif kind == "number":
+        text = f"{change:+,.0f}"
+        zero = round(change) == 0
+    else:
+        text = f"{change:+.2f}"
+        zero = round(change, 2) == 0
+    return NO_CHANGE if zero else text
+
+
+def metric(
+    col,
+    label: str,
+    value: str,
+    change: str | None,
+    *,
+    since: str | None,
+    help: str,
+    delta_color: str = "normal",
+) -> None:
+    """st.metric with a change since an earlier quarter ('no change' without an arrow)."""
+    flat = change == NO_CHANGE
+    col.metric(
+        label,
+        value,
+        change,
+        delta_color="off" if flat else delta_color,
+        delta_arrow="off" if flat else "auto",
+        delta_description=f"vs {since}" if since and change is not None else None,
+        help=help,
+        border=True,
+    )
