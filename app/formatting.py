@@ -243,6 +243,14 @@ def table(
     **kwargs: object,
 ) -> None:
     """st.dataframe with the project's rules: only the configured columns, in that order,
-    no index, and a dash (never None/NaN) for a missing value."""
+    no index, a dash (never None/NaN) for a missing value, shares as `12.3%` (the shown
+    number is then the percentage: 12.3, not 0.123)."""
     shown, config = without_gaps(df[list(column_config)], column_config, reason)
+    for column, cfg in config.items():
+        # Streamlit's "percent" shows two decimals: show shares as the app's one format
+        if isinstance(cfg, dict) and cfg.get("type_config", {}).get("format") == "percent":
+            shown[column] = shown[column] * 100
+            config[column] = st.column_config.NumberColumn(
+                cfg.get("label"), help=cfg.get("help"), format="%.1f%%"
+            )
     st.dataframe(shown, hide_index=True, column_config=config, **kwargs)

@@ -112,6 +112,11 @@ def page_header(title: str, sel: Selection) -> None:
 # --- charts ------------------------------------------------------------------
 
 
+def quarter_axis() -> alt.X:
+    """The time axis of every chart over quarter ends: one tick a year."""
+    return alt.X("quarter_end:T", title="Quarter end").axis(format="%Y", tickCount="year")
+
+
 def _shares_with_labels(df: pd.DataFrame, currency: str) -> pd.DataFrame:
     return df.assign(
         fair_value_label=[fmt.money(v, currency) for v in df["fair_value"]],
@@ -154,7 +159,7 @@ def share_area_chart(
         alt.Chart(data, title=title)
         .mark_area()
         .encode(
-            x=alt.X("quarter_end:T", title="Quarter end").axis(format="%Y"),
+            x=quarter_axis(),
             y=alt.Y("nav_share:Q", title="Share of portfolio fair value", stack="normalize").axis(
                 format="%"
             ),
@@ -251,7 +256,6 @@ def metric(
     value: str,
     change: str | None,
     *,
-    since: str | None,
     help: str,
     delta_color: str = "normal",
 ) -> None:
@@ -263,7 +267,54 @@ def metric(
         change,
         delta_color="off" if flat else delta_color,
         delta_arrow="off" if flat else "auto",
-        delta_description=f"vs {since}" if since and change is not None else None,
         help=help,
         border=True,
+    )
+
+
+def jcurve_data(history: pd.DataFrame) -> pd.DataFrame:
+    """Per quarter end: cumulative net cash flow to LPs (distributed - paid-in) and that
+    plus the NAV (what the LPs have, in cash and in value)."""
+    data = pd.DataFrame({"quarter_end": pd.to_datetime(history["quarter_end"])})
+    data["net_cash_flow"] = history["distributed_capital"] - history["paid_in_capital"]
+    data["net_value"] = data["net_cash_flow"] + history["net_asset_value"]
+    data["quarter"] = [fmt.quarter_label(q) for q in data["quarter_end"]]
+    return data
+
+
+def jcurve_chart(history: pd.DataFrame, currency: str) -> alt.LayerChart:
+    """The J-curve: cumulative net cash flow to LPs as bars, with the NAV on top as a line."""
+    data = jcurve_data(history)
+    data["net_cash_flow_label"] = [fmt.money(v, currency) for v in data["net_cash_flow"]]
+    data["net_value_label"] = [fmt.money(v, currency) for v in data["net_value"]]
+    x = quarter_axis()
+    tooltip = [
+        alt.Tooltip("quarter:N", title="Quarter"),
+        alt.Tooltip("net_cash_flow_label:N", title="Net cash flow to LPs"),
+        alt.Tooltip("net_value_label:N", title="Net cash flow + NAV"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("net_cash_flow:Q", title=f"Amount ({currency})").axis(format="~s"),
+            color=alt.condition(
+                alt.datum.net_cash_flow >= 0, alt.value("#2a7ab0"), alt.value("#d1495b")
+            ),
+            tooltip=tooltip,
+        )
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True, color="#333333")
+        .encode(x=x, y="net_value:Q", tooltip=tooltip)
+    )
+    return alt.layer(
+        bars,
+        line,
+        title=alt.Title(
+            "J-curve: net cash flow to LPs, NAV on top",
+            subtitle="Bars: distributed - paid-in to date. Line: the same plus the NAV.",
+        ),
     )

@@ -29,7 +29,8 @@ def options(column: str, key=None) -> list[str]:
     return sorted(companies[column].dropna().unique(), key=key)
 
 
-f1, f2, f3, f4, f5, f6 = st.columns(6)
+f1, f2, f3 = st.columns(3)
+f4, f5, f6 = st.columns(3)
 filters = {
     "segment_name": f1.multiselect("Segment", options("segment_name"), key="filter_segment"),
     "main_industry": f2.multiselect("Industry", options("main_industry"), key="filter_industry"),
@@ -37,6 +38,7 @@ filters = {
     "stage": f4.multiselect("Stage", options("stage", key=fmt.stage_sort_key), key="filter_stage"),
     "status": f5.multiselect("Status", options("status"), default=["Held"], key="filter_status"),
 }
+f6.markdown("&nbsp;")  # align the toggle with the other filters' boxes
 stale_only = f6.toggle("Stale marks only", key="filter_stale")
 shown = companies
 for column, chosen in filters.items():
@@ -110,7 +112,7 @@ with left:
         cost_label=[fmt.money(v, ccy) for v in marks["cost"]],
         method=marks["valuation_method"].map(fmt.humanize),
     )
-    x = alt.X("quarter_end:T", title="Quarter end").axis(format="%Y")
+    x = ui.quarter_axis()
     tooltip = [
         alt.Tooltip("quarter:N", title="Quarter"),
         alt.Tooltip("fair_value_label:N", title="Fair value"),
@@ -151,8 +153,6 @@ with right:
         {
             "investment_date": st.column_config.DateColumn("Date"),
             "round_label": "Round",
-            "stage": "Stage",
-            "instrument": "Instrument",
             "local_amount": st.column_config.TextColumn(
                 "Amount (as invested)", help="In the currency of the round."
             ),
@@ -187,40 +187,50 @@ else:
     as_of = pd.Timestamp(kpis["period_end"])
     rate = kpis["fx_rate_to_fund"]
 
-    def both(amount: object, in_fund: object) -> str:
-        if local is None or fmt.is_missing(amount):
-            return fmt.DASH
-        text = fmt.money(amount, local)
-        return text if local == ccy else f"{text} ({fmt.money(in_fund, ccy)})"
+    def amount_row(label: str, amount: str, in_fund: str) -> dict:
+        return {
+            "metric": label,
+            "local": fmt.DASH if local is None else fmt.money(kpis[amount], local),
+            "fund": fmt.money(kpis[in_fund], ccy),
+        }
 
-    k = st.columns(5)
-    k[0].metric(
-        "Revenue (TTM)",
-        both(kpis["revenue_ttm"], kpis["revenue_ttm_fund_currency"]),
-        help="12 months to the period end; — unless all 12 months are reported.",
-        border=True,
+    rows = [
+        amount_row("Revenue (last 12 months)", "revenue_ttm", "revenue_ttm_fund_currency"),
+        amount_row("ARR", "arr", "arr_fund_currency"),
+        amount_row("Cash", "cash_balance", "cash_balance_fund_currency"),
+        amount_row("Net burn (monthly; positive = burning)", "net_burn", "net_burn_fund_currency"),
+        {
+            "metric": "Runway",
+            "local": fmt.DASH
+            if fmt.is_missing(kpis["runway_months"])
+            else f"{kpis['runway_months']:.1f} months",
+            "fund": "",
+        },
+        {
+            "metric": "Revenue growth (year on year)",
+            "local": fmt.pct(kpis["revenue_growth_yoy"]),
+            "fund": "",
+        },
+        {"metric": "Headcount", "local": fmt.number(kpis["headcount"]), "fund": ""},
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        column_config={
+            "metric": "KPI",
+            "local": st.column_config.TextColumn(
+                f"In {local or 'the company currency'}",
+                help="As the company reports it; — = not reported (revenue needs all 12 "
+                "months; runway needs a positive burn).",
+            ),
+            "fund": st.column_config.TextColumn(
+                f"In {ccy} (fund currency)", help="At the exchange rate of the period end."
+            ),
+        },
     )
-    k[1].metric("ARR", both(kpis["arr"], kpis["arr_fund_currency"]), border=True)
-    k[2].metric(
-        "Net burn (monthly)",
-        both(kpis["net_burn"], kpis["net_burn_fund_currency"]),
-        help="Positive = burning cash.",
-        border=True,
-    )
-    k[3].metric(
-        "Runway",
-        fmt.DASH
-        if fmt.is_missing(kpis["runway_months"])
-        else f"{kpis['runway_months']:.1f} months",
-        help="Cash / monthly net burn; — when the company is not burning cash.",
-        border=True,
-    )
-    k[4].metric("Headcount", fmt.number(kpis["headcount"]), border=True)
     rate_text = (
         ""
         if local is None or local == ccy or fmt.is_missing(rate)
-        else f" In brackets: in {ccy} at 1 {local} = {rate:,.4f} {ccy} ({as_of:%d %b %Y})."
+        else f" Rate: 1 {local} = {rate:,.6g} {ccy} ({as_of:%d %b %Y})."
     )
-    st.caption(
-        f"As of {as_of:%b %Y}; amounts in the company's currency ({local or fmt.DASH})." + rate_text
-    )
+    st.caption(f"As of {as_of:%b %Y}." + rate_text)

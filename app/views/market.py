@@ -17,11 +17,12 @@ if coverage.empty:
     st.stop()
 
 years = sorted(coverage["market_year"].dropna().astype(int).unique())
-FUND = "Share of portfolio fair value"
-MARKET = "Segment's share of the AI-infrastructure and physical-AI market"
+FUND = "Fund: share of portfolio fair value"
+MARKET = "Market: segment's share of the AI market"
 st.caption(
-    f"{FUND}: the segment's share of the fund's portfolio fair value at the quarter end. "
-    f"Market: the segment's share of the total market size of all segments"
+    "Fund: the segment's share of the fund's portfolio fair value at the quarter end. "
+    "Market: the segment's share of the AI-infrastructure and physical-AI market (the "
+    "total market size of all segments)"
     + (f" ({', '.join(map(str, years))} figures)." if years else ".")
 )
 
@@ -44,7 +45,7 @@ weights = (
         yOffset=alt.YOffset("series:N", sort=[FUND, MARKET]),
         x=alt.X("value:Q", title="Share (%)").axis(format="%"),
         color=alt.Color("series:N", title=None, sort=[FUND, MARKET]).legend(
-            orient="bottom", direction="vertical", labelLimit=400
+            orient="bottom", direction="vertical", labelLimit=260
         ),
         tooltip=[
             alt.Tooltip("segment_name:N", title="Segment"),
@@ -52,14 +53,14 @@ weights = (
             alt.Tooltip("label:N", title="Share"),
         ],
     )
-    .properties(width=380)
+    .properties(width=200)
 )
 diverging = (
     alt.Chart(active, title="Active weight: fund minus market")
     .mark_bar()
     .encode(
         y=y.axis(None),
-        x=alt.X("active_pp:Q", title="Active weight (percentage points)"),
+        x=alt.X("active_pp:Q", title="Active weight (% points)"),
         color=alt.Color(
             "side:N",
             title=None,
@@ -70,60 +71,52 @@ diverging = (
             alt.Tooltip("label:N", title="Active weight"),
         ],
     )
-    .properties(width=320)
+    .properties(width=140)
 )
-# one chart, two panels sharing the segment axis: rows line up
+growth = queries.market_growth(sel.warehouse)
+panels = [weights, diverging]
+market_year = int(years[-1]) if years else None
+first_year = None if growth.empty else int(growth["market_year"].min())
+if market_year is not None and first_year is not None and market_year > first_year:
+    sizes = growth.pivot_table(
+        index="segment_name", columns="market_year", values="market_size_usd_bn"
+    )
+    span = market_year - first_year
+    cagr = (sizes[market_year] / sizes[first_year]) ** (1 / span) - 1
+    cagr = cagr.rename("cagr").reset_index()
+    cagr["label"] = [fmt.pct(v) for v in cagr["cagr"]]
+    panels.append(
+        alt.Chart(cagr, title=f"Market growth {first_year}-{market_year}")
+        .mark_bar(color="#7a9e7e")
+        .encode(
+            y=y.axis(None),
+            x=alt.X("cagr:Q", title="Growth (% a year)").axis(format="%"),
+            tooltip=[
+                alt.Tooltip("segment_name:N", title="Segment"),
+                alt.Tooltip("label:N", title="Growth a year (CAGR)"),
+            ],
+        )
+        .properties(width=120)
+    )
+# one chart, panels sharing the segment axis: rows line up
 st.altair_chart(
-    alt.hconcat(weights, diverging, spacing=10).resolve_scale(y="shared", color="independent"),
+    alt.hconcat(*panels, spacing=12).resolve_scale(y="shared", color="independent"),
     key="market_weights",
 )
-
-growth = queries.market_growth(sel.warehouse)
-if not growth.empty:
-    latest_year = int(growth["market_year"].max())
-    g = growth.dropna(subset=["growth_yoy"]).assign(
-        label=lambda d: [fmt.pct(v) for v in d["growth_yoy"]],
-        size=lambda d: [f"US${v:,.1f}bn" for v in d["market_size_usd_bn"]],
-    )
-    if not g.empty:
-        st.altair_chart(
-            alt.Chart(g, title="Market growth by segment (year on year)")
-            .mark_line(point=True)
-            .encode(
-                x=alt.X("market_year:O", title="Year"),
-                y=alt.Y("growth_yoy:Q", title="Growth of the market size (% a year)").axis(
-                    format="%"
-                ),
-                color=alt.Color("segment_name:N", title="Segment", sort=order).legend(
-                    orient="bottom", columns=3, labelLimit=200
-                ),
-                tooltip=[
-                    alt.Tooltip("segment_name:N", title="Segment"),
-                    alt.Tooltip("market_year:O", title="Year"),
-                    alt.Tooltip("label:N", title="Growth"),
-                    alt.Tooltip("size:N", title="Market size"),
-                    alt.Tooltip("is_estimate:N", title="Estimate"),
-                ],
-            )
-            .properties(height=320),
-            key="market_growth",
-        )
-        st.caption(f"Figures up to {latest_year}; later years may be estimates (see the tooltip).")
 
 table = coverage.drop(columns="segment_code")
 fmt.table(
     table.assign(active_weight_pp=[fmt.points(v) for v in table["active_weight"]]),
     {
         "segment_name": "Segment",
-        "fund_nav_share": fmt.share_column(FUND),
-        "market_share": fmt.share_column("Share of the market"),
+        "fund_nav_share": fmt.share_column("Share of portfolio fair value"),
+        "market_share": fmt.share_column("Segment's share of the market"),
         "active_weight_pp": st.column_config.TextColumn(
             "Active weight", help="Fund share minus market share, in percentage points."
         ),
         "market_size_usd_bn": st.column_config.NumberColumn(
             "Market size (US$ bn)", format="$%,.1f bn"
         ),
-        "market_year": st.column_config.NumberColumn("Market year", format="%d"),
     },
     reason="the fund has no fair value at this quarter end",
 )

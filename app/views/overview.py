@@ -42,14 +42,16 @@ else:
             "ratio": lambda v: fmt.number(v, 2),
         }[kind](value)
         change = None if before is None else ui.delta(value, before[column], kind, ccy)
-        ui.metric(col, label, shown, change, since=earlier, help=f"{help_text} {since}", **kw)
+        ui.metric(col, label, shown, change, help=f"{help_text} {since}", **kw)
 
     benchmark = (
         f"against the {sel.benchmark_index_code} index"
         if sel.benchmark_index_code
         else "not computed: the fund has no benchmark index"
     )
-    row1 = st.columns(5)
+    if before is not None:
+        st.caption(f"Changes since {earlier}.")
+    row1 = st.columns(4)
     tile(row1[0], "NAV", "net_asset_value", "money", "Net asset value at the quarter end.")
     tile(
         row1[1],
@@ -68,21 +70,21 @@ else:
         "Commitments not yet called.",
         delta_color="off",
     )
+    row2 = st.columns(4)
+    tile(row2[0], "DPI", "dpi", "multiple", "Distributions to paid-in capital.")
+    tile(row2[1], "TVPI", "tvpi", "multiple", "Total value (NAV + distributions) to paid-in.")
+    row3 = st.columns([1, 1, 2])
     active_help = "Companies the fund holds at the quarter end."
     active = None if conc is None else conc["active_company_count"]
     active_before = None if conc_before is None else conc_before["active_company_count"]
     ui.metric(
-        row1[4],
+        row3[0],
         "Active companies",
         fmt.number(active),
         ui.delta(active, active_before, "number") if previous else None,
-        since=fmt.quarter_label(previous) if previous else None,
         help=f"{active_help} {since}",
         delta_color="off",
     )
-    row2 = st.columns(5)
-    tile(row2[0], "DPI", "dpi", "multiple", "Distributions to paid-in capital.")
-    tile(row2[1], "TVPI", "tvpi", "multiple", "Total value (NAV + distributions) to paid-in.")
     age = sel.age_years
     if age is not None and age < fmt.IRR_MIN_YEARS:
         row2[2].metric("Net IRR", fmt.NOT_MEANINGFUL, help=fmt.IRR_HELP, border=True)
@@ -95,10 +97,10 @@ else:
         "ratio",
         f"Kaplan-Schoar public market equivalent, {benchmark}; above 1 beats the index.",
     )
-    tile(row2[4], "Gross MOIC", "gross_moic", "multiple", "Fund to companies, before fees.")
+    tile(row3[1], "Gross MOIC", "gross_moic", "multiple", "Fund to companies, before fees.")
 
-    # a clear spot for the quarterly report (PDF) download
-    report_slot = st.container(key="report_download")
+    # the spot for the quarterly report (PDF) download, beside the last tiles
+    report_slot = row3[2].container(key="report_download")
 
 left, right = st.columns(2)
 with left:
@@ -123,7 +125,8 @@ with left:
         st.altair_chart(
             ui.share_bar_chart(
                 groups, "segment_group", "Segment group", "Exposure by segment group", ccy
-            ).properties(height=140)
+            ),
+            height=180,
         )
         st.caption(
             fmt.plain(

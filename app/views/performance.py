@@ -46,7 +46,7 @@ ages = [
 history["age_years"] = ages
 young = ages[-1] is not None and ages[-1] < fmt.IRR_MIN_YEARS
 
-m = st.columns(6)
+m = st.columns(4)
 m[0].metric("TVPI", fmt.multiple(row["tvpi"]), help="Total value to paid-in: DPI + RVPI.")
 m[1].metric("DPI", fmt.multiple(row["dpi"]), help="Distributions to paid-in capital.")
 m[2].metric("RVPI", fmt.multiple(row["rvpi"]), help="Net asset value to paid-in capital.")
@@ -55,19 +55,25 @@ m[3].metric(
     fmt.irr(row["net_irr"], ages[-1]),
     help=f"XIRR of the LP cash flows and the NAV. {fmt.IRR_HELP}",
 )
-m[4].metric(
-    f"KS-PME vs {benchmark}" if benchmark else "KS-PME",
+p = st.columns(4)
+p[0].metric(
+    "KS-PME",
     fmt.number(row["ks_pme"], 2),
     help=f"Kaplan-Schoar public market equivalent; above 1 beats the index. {no_benchmark}",
 )
-m[5].metric(
-    f"Direct Alpha vs {benchmark}" if benchmark else "Direct Alpha",
+p[1].metric(
+    "Direct Alpha",
     fmt.irr(row["direct_alpha"], ages[-1]),
     help="Annual excess return over the index (Gredil, Griffiths & Stucke). "
     f"{no_benchmark} {fmt.IRR_HELP}",
 )
-
-g = st.columns(6)
+p[2].metric("Gross MOIC", fmt.multiple(row["gross_moic"]), help="Fund to companies, before fees.")
+p[3].metric(
+    "Gross IRR",
+    fmt.irr(row["gross_irr"], ages[-1]),
+    help=f"Fund to companies. {fmt.IRR_HELP}",
+)
+g = st.columns(4)
 g[0].metric("Committed", fmt.money(row["committed_capital"], ccy))
 g[1].metric("Paid-in", fmt.money(row["paid_in_capital"], ccy))
 g[2].metric("Distributed", fmt.money(row["distributed_capital"], ccy))
@@ -76,19 +82,14 @@ g[3].metric(
     fmt.money(row["net_asset_value"], ccy),
     help=f"Source: {fmt.humanize(row['nav_source']).lower()}.",
 )
-g[4].metric("Gross MOIC", fmt.multiple(row["gross_moic"]), help="Fund to companies, before fees.")
-g[5].metric(
-    "Gross IRR",
-    fmt.irr(row["gross_irr"], ages[-1]),
-    help=f"Fund to companies. {fmt.IRR_HELP}",
-)
+st.caption(f"KS-PME and Direct Alpha against the {benchmark} index." if benchmark else no_benchmark)
 if young:
     st.caption(
         "The fund is younger than a year at this quarter end: IRRs are shown as n/m "
         "(not meaningful)."
     )
 
-quarter_axis = alt.X("quarter_end:T", title="Quarter end").axis(format="%Y")
+quarter_axis = ui.quarter_axis()
 left, right = st.columns(2)
 with left:
     st.altair_chart(ui.jcurve_chart(history, ccy), key="jcurve")
@@ -172,12 +173,10 @@ if not conc.empty:
     )
     shares["quarter"] = [fmt.quarter_label(q) for q in shares["quarter_end"]]
     st.altair_chart(
-        alt.Chart(
-            shares, title="Concentration over time: share of fair value in the largest holdings"
-        )
+        alt.Chart(shares, title="Concentration: share of fair value in the largest holdings")
         .mark_line(point=True)
         .encode(
-            x=alt.X("quarter_end:T", title="Quarter end").axis(format="%Y"),
+            x=ui.quarter_axis(),
             y=alt.Y("value:Q", title="Share of portfolio fair value").axis(format="%"),
             color=alt.Color("measure:N", title="Holdings", sort=["Top 1", "Top 5", "Top 10"]),
             tooltip=[
