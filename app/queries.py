@@ -1,11 +1,19 @@
-"""Every query the app runs against the published warehouse lives here.
+"""Every query the app runs against the published warehouse lives here, and every one
+takes the signed-in user first and returns only what that user may see.
 
-Each query opens `<home>/warehouse.duckdb` read-only, reads, and closes the
-connection: a refresh publishes a new file, and a connection kept across reruns
-would pin the old one (in one process DuckDB hands back the database that is
-still open under a path). Results are cached with `st.cache_data`, keyed by the
-published version id and the resolved file path, so a refresh shows up on the
-next rerun and a page never mixes two versions.
+Who sees what (authorization lives here, not in the pages, so a page cannot forget it):
+- operators: every fund, every LP's capital account, data status and the audit log;
+- analysts: every fund's public marts; no LP data, no data status, no audit log;
+- LPs: the public marts of the funds they committed to, and their own capital account.
+  A call for another fund or another LP raises `NotAuthorized`.
+
+Public-mart queries read `public.duckdb` of the published version (it holds no private
+data); only the capital-account queries read the private schema of `warehouse.duckdb`,
+always filtered to one LP. Each query opens its file read-only, reads, and closes the
+connection: a refresh publishes a new version, and a connection kept across reruns would
+pin the old one. Results are cached with `st.cache_data`, keyed by the published version
+and the file path, so a refresh shows up on the next rerun and a page never mixes two
+versions.
 
 User values only ever reach SQL as bound parameters.
 """
@@ -20,7 +28,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from fundlens import audit
 from fundlens import home as fl_home
+from fundlens.home import PUBLIC, WAREHOUSE
+from fundlens.users import NotAuthorized, User
+
+__all__ = ["MartMissing", "NotAuthorized", "User", "Warehouse", "current_warehouse"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +42,8 @@ class Warehouse:
 
     home: Path
     version: str  # the published version id
-    path: str  # the database file of that version, symlinks resolved
+    path: str  # that version's warehouse.duckdb (every schema), symlinks resolved
+    public_path: str  # that version's public.duckdb (public marts only)
 
 
 class MartMissing(Exception):
@@ -40,12 +54,17 @@ def current_warehouse(home: Path | None = None) -> Warehouse | None:
     """The published warehouse of `home` ($FUNDLENS_HOME by default), or None if none is."""
     home = fl_home.resolve_home(home)
     try:
-        # One read of the links: the file and its version (versions/<id>/) always agree,
+        # One read of the links: both files and the version (versions/<id>/) always agree,
         # even if a refresh publishes a new version a moment later.
         path = fl_home.warehouse_path(home).resolve(strict=True)
     except (FileNotFoundError, RuntimeError):
         return None
-    return Warehouse(home=home, version=path.parent.name, path=str(path))
+    return Warehouse(
+        home=home,
+        version=path.parent.name,
+        path=str(path.parent / WAREHOUSE),
+        public_path=str(path.parent / PUBLIC),
+    )
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -63,17 +82,67 @@ def _fetch(version: str, path: str, sql: str, params: tuple) -> pd.DataFrame:
 
 
 def _query(wh: Warehouse, sql: str, *params: object) -> pd.DataFrame:
+    """A query on the public marts (`public.duckdb`)."""
+    try:
+        return _fetch(wh.version, wh.public_path, sql, tuple(params))
+    except duckdb.CatalogException as exc:
+        raise MartMissing(str(exc)) from exc
+
+
+def _private_query(wh: Warehouse, sql: str, *params: object) -> pd.DataFrame:
+    """A query on the private schema (`warehouse.duckdb`): capital accounts only."""
     try:
         return _fetch(wh.version, wh.path, sql, tuple(params))
     except duckdb.CatalogException as exc:
         raise MartMissing(str(exc)) from exc
 
 
+# --- authorization -------------------------------------------------------------
+
+
+def _require(user: User, *roles: str) -> None:
+    if not isinstance(user, User):
+        raise NotAuthorized("not signed in")
+    if user.role not in roles:
+        raise NotAuthorized(f"role {user.role} may not see this")
+
+
+def _lp_fund_ids(wh: Warehouse, lp_id: str) -> list[str]:
+    """The funds `lp_id` committed to (from its capital accounts)."""
+    df = _private_query(
+        wh,
+        "select distinct fund_id from private.lp_capital_accounts where lp_id = ? order by 1",
+        lp_id,
+    )
+    return df["fund_id"].tolist()
+
+
+def _check_fund(user: User, wh: Warehouse, fund_id: str) -> None:
+    """NotAuthorized unless `user` may see `fund_id`."""
+    _require(user, "operator", "analyst", "lp")
+    if user.is_lp and fund_id not in _lp_fund_ids(wh, user.lp_id):
+        raise NotAuthorized(f"fund {fund_id!r} is not one of your funds")
+
+
+def _check_lp(user: User, lp_id: str | None) -> str:
+    """The LP whose private data `user` asks for (an LP: always itself)."""
+    _require(user, "operator", "lp")
+    if user.is_lp:
+        if lp_id not in (None, user.lp_id):
+            raise NotAuthorized("an LP sees its own capital account only")
+        return user.lp_id
+    if not lp_id:
+        raise NotAuthorized("choose an LP")
+    return lp_id
+
+
 # --- filters -----------------------------------------------------------------
 
 
-def funds(wh: Warehouse) -> pd.DataFrame:
-    return _query(
+def funds(user: User, wh: Warehouse) -> pd.DataFrame:
+    """The funds `user` may see (an LP: the funds it committed to)."""
+    _require(user, "operator", "analyst", "lp")
+    df = _query(
         wh,
         """
         select fund_id, fund_name, vintage_year, currency, committed_capital,
@@ -82,10 +151,14 @@ def funds(wh: Warehouse) -> pd.DataFrame:
         order by vintage_year, fund_id
         """,
     )
+    if user.is_lp:
+        df = df[df["fund_id"].isin(_lp_fund_ids(wh, user.lp_id))].reset_index(drop=True)
+    return df
 
 
-def quarters(wh: Warehouse, fund_id: str) -> list[dt.date]:
+def quarters(user: User, wh: Warehouse, fund_id: str) -> list[dt.date]:
     """The fund's reported quarter ends, newest first."""
+    _check_fund(user, wh, fund_id)
     df = _query(
         wh,
         """
@@ -128,11 +201,12 @@ _STAGE_ORDER = "case stage when 'seed' then 1 when 'early' then 2 when 'growth' 
 
 
 def exposure(
-    wh: Warehouse, fund_id: str, by: str, quarter_end: dt.date | None = None
+    user: User, wh: Warehouse, fund_id: str, by: str, quarter_end: dt.date | None = None
 ) -> pd.DataFrame:
     """The fund's exposure `by` segment, industry, region or stage: at `quarter_end`, or at
     every quarter end (oldest first) when it is None. Stages come seed -> early -> growth,
     other breakdowns largest first."""
+    _check_fund(user, wh, fund_id)
     b = BREAKDOWNS[by]  # a KeyError for anything else: `by` never comes from a user
     columns = dict.fromkeys(
         ["quarter_end", b.key, b.label, "company_count", "fair_value", "nav_share", *b.extra]
@@ -152,8 +226,9 @@ def exposure(
     )
 
 
-def holdings_tree(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def holdings_tree(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
     """Active holdings at the quarter end with their segment and segment group."""
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -169,8 +244,9 @@ def holdings_tree(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataF
     )
 
 
-def concentration(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> dict | None:
+def concentration(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> dict | None:
     """The fund's concentration metrics at the quarter end, or None if not reported."""
+    _check_fund(user, wh, fund_id)
     df = _query(
         wh,
         """
@@ -185,8 +261,12 @@ def concentration(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> dict | N
     return None if df.empty else df.iloc[0].to_dict()
 
 
-def concentration_history(wh: Warehouse, fund_id: str) -> pd.DataFrame:
+# --- concentration over time and marks ---
+
+
+def concentration_history(user: User, wh: Warehouse, fund_id: str) -> pd.DataFrame:
     """The fund's concentration at every quarter end, oldest first."""
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -200,8 +280,9 @@ def concentration_history(wh: Warehouse, fund_id: str) -> pd.DataFrame:
     )
 
 
-def stale_marks(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def stale_marks(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
     """Active holdings whose latest mark is older than the quarter end."""
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -216,12 +297,15 @@ def stale_marks(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFra
     )
 
 
-# --- performance -------------------------------------------------------------
+# --- performance ---
 
 
-def fund_performance(wh: Warehouse, fund_id: str, upto: dt.date | None = None) -> pd.DataFrame:
+def fund_performance(
+    user: User, wh: Warehouse, fund_id: str, upto: dt.date | None = None
+) -> pd.DataFrame:
     """The fund's performance at every quarter end (up to `upto` if given), oldest first;
     MartMissing if the mart is not built."""
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -238,52 +322,13 @@ def fund_performance(wh: Warehouse, fund_id: str, upto: dt.date | None = None) -
     )
 
 
-# --- portfolio ---------------------------------------------------------------
-
-
-def positions(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
-    return _query(
-        wh,
-        """
-        select c.company_name, c.segment_name, c.hq_country, c.region, p.stage,
-               p.cost, p.proceeds, p.fair_value, p.total_value, p.gross_moic,
-               p.is_active, p.is_mark_stale, p.currency
-        from marts.fct_positions_quarterly as p
-        inner join marts.dim_companies as c on p.company_id = c.company_id
-        where p.fund_id = ? and p.quarter_end = ?
-        order by p.fair_value desc, c.company_name
-        """,
-        fund_id,
-        quarter_end,
-    )
-
-
-def company_kpis(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
-    """Latest KPIs of the companies the fund holds at the quarter end."""
-    return _query(
-        wh,
-        """
-        select c.company_name, k.* exclude (company_id)
-        from marts.company_kpis_latest as k
-        inner join marts.dim_companies as c on k.company_id = c.company_id
-        where k.company_id in (
-            select company_id
-            from marts.fct_positions_quarterly
-            where fund_id = ? and quarter_end = ? and is_active
-        )
-        order by c.company_name
-        """,
-        fund_id,
-        quarter_end,
-    )
-
-
 # --- companies -----------------------------------------------------------------
 
 
-def companies(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def companies(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
     """Every company the fund has held by the quarter end, with its position then and its
     main industry (largest revenue share)."""
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -307,8 +352,9 @@ def companies(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame
     )
 
 
-def company_marks(wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame:
+def company_marks(user: User, wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame:
     """The fund's position in one company at every quarter end, oldest first."""
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -323,8 +369,9 @@ def company_marks(wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame:
     )
 
 
-def company_rounds(wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame:
+def company_rounds(user: User, wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame:
     """The fund's investment rounds in one company, oldest first."""
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -339,9 +386,10 @@ def company_rounds(wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame
     )
 
 
-def company_kpis_of(wh: Warehouse, fund_id: str, company_id: str) -> dict | None:
+def company_kpis_of(user: User, wh: Warehouse, fund_id: str, company_id: str) -> dict | None:
     """One company's latest KPIs with their fund-currency equivalents; None if it reports
     none (or the fund never invested in it)."""
+    _check_fund(user, wh, fund_id)
     df = _query(
         wh,
         """
@@ -359,9 +407,10 @@ def company_kpis_of(wh: Warehouse, fund_id: str, company_id: str) -> dict | None
     return None if df.empty else df.iloc[0].to_dict()
 
 
-def company_industries(wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame:
+def company_industries(user: User, wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame:
     """One company's look-through weights by end market, largest first (empty unless the
     fund has invested in it)."""
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -379,7 +428,8 @@ def company_industries(wh: Warehouse, fund_id: str, company_id: str) -> pd.DataF
 # --- market coverage ---------------------------------------------------------
 
 
-def market_coverage(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def market_coverage(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -400,8 +450,9 @@ def market_coverage(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.Dat
     )
 
 
-def market_growth(wh: Warehouse) -> pd.DataFrame:
+def market_growth(user: User, wh: Warehouse) -> pd.DataFrame:
     """Each segment's market size and growth per year, oldest first (public market data)."""
+    _require(user, "operator", "analyst", "lp")
     return _query(
         wh,
         """
@@ -411,3 +462,77 @@ def market_growth(wh: Warehouse) -> pd.DataFrame:
         order by market_year, segment_code
         """,
     )
+
+
+# --- LP data (private schema, always filtered to one LP) -------------------------
+
+
+def lp_choices(user: User, wh: Warehouse) -> pd.DataFrame:
+    """The LPs whose capital account `user` may open: an LP itself; an operator every LP."""
+    lp_id = user.lp_id if isinstance(user, User) and user.is_lp else None
+    _require(user, "operator", "lp")
+    sql = """
+        select distinct lp_id, lp_name
+        from private.lp_capital_accounts
+        where cast(? as varchar) is null or lp_id = cast(? as varchar)
+        order by lp_id
+    """
+    return _private_query(wh, sql, lp_id, lp_id)
+
+
+def lp_funds(user: User, wh: Warehouse, lp_id: str | None = None) -> pd.DataFrame:
+    """The funds one LP committed to, with the fund's name and currency."""
+    lp_id = _check_lp(user, lp_id)
+    funds_df = _query(
+        wh,
+        "select fund_id, fund_name, currency from marts.dim_funds order by vintage_year, fund_id",
+    )
+    return funds_df[funds_df["fund_id"].isin(_lp_fund_ids(wh, lp_id))].reset_index(drop=True)
+
+
+def capital_accounts(
+    user: User, wh: Warehouse, fund_id: str, lp_id: str | None = None
+) -> pd.DataFrame:
+    """One LP's capital account in one fund, every quarter, oldest first."""
+    lp_id = _check_lp(user, lp_id)
+    if fund_id not in _lp_fund_ids(wh, lp_id):
+        raise NotAuthorized(f"fund {fund_id!r} is not one of this LP's funds")
+    return _private_query(
+        wh,
+        """
+        select lp_id, lp_name, fund_id, quarter_end, commitment_amount, ownership_share,
+               contributed, distributed, net_asset_value, unfunded_commitment, dpi, tvpi,
+               currency
+        from private.lp_capital_accounts
+        where lp_id = ? and fund_id = ?
+        order by quarter_end
+        """,
+        lp_id,
+        fund_id,
+    )
+
+
+# --- operations (operators only) -------------------------------------------------
+
+
+def refresh_runs(user: User, home: Path) -> list[dict]:
+    """The last refresh run records (server paths, failed runs' values): operators only."""
+    _require(user, "operator")
+    return fl_home.read_runs(home)
+
+
+def audit_log(user: User, home: Path, limit: int = 500) -> pd.DataFrame:
+    """The newest sign-in and download events: operators only."""
+    _require(user, "operator")
+    return audit.read(home, limit=limit)
+
+
+def lps_of_fund(user: User, wh: Warehouse, fund_id: str) -> list[str]:
+    """The LPs of a fund: operators only (an LP never learns who else is in its funds)."""
+    _require(user, "operator")
+    df = _private_query(
+        wh,
+        "select distinct lp_id from private.lp_capital_accounts where fund_id = ? order by 1",
+        fund_id,
+    )
+    return df["lp_id"].tolist()

@@ -1,7 +1,10 @@
 """FundLens app: the entry point (`streamlit run app/streamlit_app.py`).
 
-Draws the shared sidebar (fund and quarter) on the pages that use it, then runs the
-chosen page from `views/`. Every page reads the published warehouse through `queries`.
+A visitor who is not signed in sees the login form and nothing else. A signed-in user
+gets the pages of their role, the shared sidebar (fund and quarter, limited to the funds
+they may see) on the pages that use it, and the chosen page from `views/`. Every page
+reads the published warehouse through `queries`, which takes the user and enforces what
+they may see.
 """
 
 from __future__ import annotations
@@ -13,36 +16,22 @@ import streamlit as st
 import queries
 import ui
 
-APP = Path(__file__).parent
-VIEWS = APP / "views"
-
 # A local icon: the app makes no request to any outside server.
-st.set_page_config(
-    page_title="FundLens", page_icon=str(APP / "static" / "fundlens.png"), layout="wide"
-)
+ICON = Path(__file__).parent / "static" / "fundlens.png"
+st.set_page_config(page_title="FundLens", page_icon=str(ICON), layout="wide")
 
-overview = st.Page(
-    VIEWS / "overview.py", title="Overview", icon=":material/dashboard:", default=True
-)
-portfolio_pages = [
-    overview,
-    st.Page(VIEWS / "exposure.py", title="Exposure", icon=":material/donut_small:"),
-    st.Page(VIEWS / "performance.py", title="Performance", icon=":material/trending_up:"),
-    st.Page(VIEWS / "companies.py", title="Companies", icon=":material/business_center:"),
-    st.Page(VIEWS / "market.py", title="Market", icon=":material/public:"),
-]
-pages = {
-    "Portfolio": portfolio_pages,
-    "Operations": [
-        st.Page(VIEWS / "data_status.py", title="Data status", icon=":material/fact_check:"),
-    ],
-}
-page = st.navigation(pages)
+user = ui.current_user()
+if user is None:
+    ui.login_form()
+    st.stop()
+
+page = st.navigation(ui.pages_for(user))
 
 warehouse = queries.current_warehouse()
-if page.url_path in {p.url_path for p in portfolio_pages} or page is overview:
-    ui.sidebar(warehouse)  # fund and quarter: only on the pages that use them
+if ui.uses_selection(page):
+    ui.sidebar(user, warehouse)
 if warehouse is not None:
     st.sidebar.caption(f"Data version `{warehouse.version}`")
+ui.sign_out_button(user)
 
 page.run()

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
+from signin import OPERATOR, app_as
 from streamlit.testing.v1 import AppTest
 
 from fundlens import PROJECT_DIR, SEEDS_DIR
@@ -22,7 +23,6 @@ from fundlens.errors import FundLensError
 from fundlens.home import published_version, read_runs
 
 APP_DIR = PROJECT_DIR / "app"
-ENTRY = str(APP_DIR / "streamlit_app.py")
 PAGES = {
     "overview": "views/overview.py",
     "exposure": "views/exposure.py",
@@ -38,13 +38,9 @@ import queries  # noqa: E402
 
 
 def open_app(page: str = "overview") -> AppTest:
-    """Run the app (the overview page comes first), then switch to `page`."""
-    at = AppTest.from_file(ENTRY, default_timeout=60)
-    at.run()
-    if page != "overview":
-        at.switch_page(PAGES[page]).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    """Run the app signed in as an operator (the overview page comes first), then switch
+    to `page`."""
+    return app_as(OPERATOR, None if page == "overview" else PAGES[page])
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -420,9 +416,10 @@ def test_performance_page_without_the_mart_says_so(home_copy, monkeypatch):
     v1 = published_version(home_copy)
     v2 = f"{v1}-old"
     shutil.copytree(home_copy / "versions" / v1, home_copy / "versions" / v2)
-    con = duckdb.connect(str(home_copy / "versions" / v2 / "warehouse.duckdb"))
-    con.execute("drop table if exists marts.fund_performance")
-    con.close()
+    for db in ("warehouse.duckdb", "public.duckdb"):  # the app reads public marts from public
+        con = duckdb.connect(str(home_copy / "versions" / v2 / db))
+        con.execute("drop table if exists marts.fund_performance")
+        con.close()
     publish(home_copy, v2)
     monkeypatch.setenv("FUNDLENS_HOME", str(home_copy))
     at = open_app("performance")
@@ -638,7 +635,7 @@ def test_a_new_version_shows_on_the_next_rerun(home_copy, monkeypatch, fund_ids)
     # a second version with one number changed, published the way a refresh does
     v2 = f"{v1}-next"
     shutil.copytree(home_copy / "versions" / v1, home_copy / "versions" / v2)
-    con = duckdb.connect(str(home_copy / "versions" / v2 / "warehouse.duckdb"))
+    con = duckdb.connect(str(home_copy / "versions" / v2 / "public.duckdb"))
     con.execute(
         "update marts.portfolio_concentration set active_company_count = 987 "
         "where fund_id = ? and quarter_end = ?",
@@ -663,11 +660,11 @@ def test_a_new_version_shows_on_the_next_rerun(home_copy, monkeypatch, fund_ids)
 def test_queries_bind_user_values(demo_home, fund_ids):
     wh = queries.current_warehouse(demo_home)
     assert wh is not None and wh.version == published_version(demo_home)
-    quarter = queries.quarters(wh, fund_ids[0])[0]
-    assert not queries.exposure(wh, fund_ids[0], "segment", quarter).empty
-    assert queries.exposure(wh, "x' or '1'='1", "segment", quarter).empty
+    quarter = queries.quarters(OPERATOR, wh, fund_ids[0])[0]
+    assert not queries.exposure(OPERATOR, wh, fund_ids[0], "segment", quarter).empty
+    assert queries.exposure(OPERATOR, wh, "x' or '1'='1", "segment", quarter).empty
     with pytest.raises(KeyError):
-        queries.exposure(wh, fund_ids[0], "segment_code; drop table x", quarter)
+        queries.exposure(OPERATOR, wh, fund_ids[0], "segment_code; drop table x", quarter)
 
 
 @pytest.mark.parametrize("by", ["segment", "industry", "region", "stage"])
@@ -675,8 +672,8 @@ def test_one_exposure_query_serves_every_breakdown(demo_home, warehouse, fund_id
     wh = queries.current_warehouse(demo_home)
     b = queries.BREAKDOWNS[by]
     fund = fund_ids[0]
-    quarter = queries.quarters(wh, fund)[0]
-    now = queries.exposure(wh, fund, by, quarter)
+    quarter = queries.quarters(OPERATOR, wh, fund)[0]
+    now = queries.exposure(OPERATOR, wh, fund, by, quarter)
     expected = mart(
         warehouse,
         f"select {b.key}, fair_value from marts.{b.mart} where fund_id = ? and quarter_end = ?",
@@ -685,7 +682,7 @@ def test_one_exposure_query_serves_every_breakdown(demo_home, warehouse, fund_id
     )
     assert sorted(now[b.key]) == sorted(expected[b.key])
     assert now["nav_share"].sum() == pytest.approx(1)
-    history = queries.exposure(wh, fund, by)
+    history = queries.exposure(OPERATOR, wh, fund, by)
     n = warehouse.execute(f"select count(*) from marts.{b.mart} where fund_id = ?", [fund])
     assert len(history) == n.fetchone()[0]
     if by == "stage":

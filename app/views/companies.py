@@ -10,10 +10,10 @@ import queries
 import ui
 
 sel = ui.selection()
-wh, fund, quarter, ccy = sel.warehouse, sel.fund_id, sel.quarter_end, sel.currency
+user, wh, fund, quarter, ccy = sel.user, sel.warehouse, sel.fund_id, sel.quarter_end, sel.currency
 ui.page_header("Companies", sel)
 
-companies = queries.companies(wh, fund, quarter)
+companies = queries.companies(user, wh, fund, quarter)
 if companies.empty:
     st.info("The fund has held no company by this quarter end.")
     st.stop()
@@ -99,9 +99,9 @@ st.text(  # user text, shown as written
     f"{company['hq_country']} · {company['stage']} · {company['status'].lower()}"
 )
 
-marks = queries.company_marks(wh, fund, company_id)
+marks = queries.company_marks(user, wh, fund, company_id)
 marks = marks[pd.to_datetime(marks["quarter_end"]) <= pd.Timestamp(quarter)]
-rounds = queries.company_rounds(wh, fund, company_id)
+rounds = queries.company_rounds(user, wh, fund, company_id)
 rounds = rounds[pd.to_datetime(rounds["investment_date"]) <= pd.Timestamp(quarter)]
 
 left, right = st.columns(2)
@@ -164,7 +164,7 @@ with right:
             ),
         },
     )
-    industries = queries.company_industries(wh, fund, company_id)
+    industries = queries.company_industries(user, wh, fund, company_id)
     st.markdown("**Industry weights (look-through)**")
     fmt.table(
         industries,
@@ -179,7 +179,7 @@ with right:
         st.caption("No weights reported: allocated 100% to the default industry.")
 
 st.markdown("**Latest KPIs**")
-kpis = queries.company_kpis_of(wh, fund, company_id)
+kpis = queries.company_kpis_of(user, wh, fund, company_id)
 if kpis is None:
     st.info("This company has reported no KPIs.")
 else:

@@ -9,11 +9,11 @@ import queries
 import ui
 
 sel = ui.selection()
-wh, fund, quarter, ccy = sel.warehouse, sel.fund_id, sel.quarter_end, sel.currency
+user, wh, fund, quarter, ccy = sel.user, sel.warehouse, sel.fund_id, sel.quarter_end, sel.currency
 ui.page_header("Exposure", sel)
 
 # Concentration first: four numbers that frame everything below.
-conc = queries.concentration(wh, fund, quarter)
+conc = queries.concentration(user, wh, fund, quarter)
 if conc is not None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Active companies", fmt.number(conc["active_company_count"]), border=True)
@@ -61,7 +61,7 @@ def with_changes(now: pd.DataFrame, history: pd.DataFrame, key: str) -> pd.DataF
 def show(by: str, category_title: str, title: str, columns: dict, humanize: bool) -> None:
     """Chart beside table (with its CSV download), then the share over time."""
     b = queries.BREAKDOWNS[by]
-    history = queries.exposure(wh, fund, by)
+    history = queries.exposure(user, wh, fund, by)
     history = history.assign(quarter_end=pd.to_datetime(history["quarter_end"]).dt.date)
     history = history[history["quarter_end"] <= quarter]
     if humanize:
@@ -119,7 +119,7 @@ def show(by: str, category_title: str, title: str, columns: dict, humanize: bool
 
 
 st.subheader("By segment")
-tree = queries.holdings_tree(wh, fund, quarter)
+tree = queries.holdings_tree(user, wh, fund, quarter)
 if not tree.empty:
     st.altair_chart(
         ui.sunburst_chart(tree, ccy, "Segment group → segment → company (share of fair value)")

@@ -11,7 +11,7 @@ import ui
 sel = ui.selection()
 ui.page_header("Market", sel)
 
-coverage = queries.market_coverage(sel.warehouse, sel.fund_id, sel.quarter_end)
+coverage = queries.market_coverage(sel.user, sel.warehouse, sel.fund_id, sel.quarter_end)
 if coverage.empty:
     st.info("No market figures for this fund at this quarter end.")
     st.stop()
@@ -73,7 +73,7 @@ diverging = (
     )
     .properties(width=140)
 )
-growth = queries.market_growth(sel.warehouse)
+growth = queries.market_growth(sel.user, sel.warehouse)
 panels = [weights, diverging]
 market_year = int(years[-1]) if years else None
 first_year = None if growth.empty else int(growth["market_year"].min())

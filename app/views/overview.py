@@ -9,19 +9,19 @@ import queries
 import ui
 
 sel = ui.selection()
-wh, fund, quarter, ccy = sel.warehouse, sel.fund_id, sel.quarter_end, sel.currency
+user, wh, fund, quarter, ccy = sel.user, sel.warehouse, sel.fund_id, sel.quarter_end, sel.currency
 ui.page_header("Overview", sel)
 
 try:
-    history = queries.fund_performance(wh, fund, quarter)
+    history = queries.fund_performance(user, wh, fund, quarter)
 except queries.MartMissing:
     history = pd.DataFrame({"quarter_end": []})
 history["quarter_end"] = pd.to_datetime(history["quarter_end"]).dt.date
 now = history.iloc[-1] if not history.empty and history.iloc[-1]["quarter_end"] == quarter else None
 before = history.iloc[-2] if now is not None and len(history) > 1 else None
-conc = queries.concentration(wh, fund, quarter)
+conc = queries.concentration(user, wh, fund, quarter)
 previous = sel.previous_quarter
-conc_before = queries.concentration(wh, fund, previous) if previous else None
+conc_before = queries.concentration(user, wh, fund, previous) if previous else None
 
 if now is None:
     st.info("No performance figures for this fund at this quarter end.")
@@ -104,7 +104,7 @@ else:
 
 left, right = st.columns(2)
 with left:
-    segments = queries.exposure(wh, fund, "segment", quarter)
+    segments = queries.exposure(user, wh, fund, "segment", quarter)
     if segments.empty:
         st.info("No holdings at this quarter end.")
     else:
@@ -149,7 +149,7 @@ with right:
             "No NAV was ever reported up to this quarter end: the NAV shown is the sum of "
             "the holdings' fair values."
         )
-    stale = queries.stale_marks(wh, fund, quarter)
+    stale = queries.stale_marks(user, wh, fund, quarter)
     if not stale.empty:
         names = ", ".join(stale["company_name"].head(5))
         more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""

@@ -14,7 +14,7 @@ ccy = sel.currency
 ui.page_header("Performance", sel)
 
 try:
-    history = queries.fund_performance(sel.warehouse, sel.fund_id, sel.quarter_end)
+    history = queries.fund_performance(sel.user, sel.warehouse, sel.fund_id, sel.quarter_end)
 except queries.MartMissing:
     st.info(
         "Fund performance is not in the published warehouse yet. "
@@ -160,7 +160,7 @@ with right:
             key="pme",
         )
 
-conc = queries.concentration_history(sel.warehouse, sel.fund_id)
+conc = queries.concentration_history(sel.user, sel.warehouse, sel.fund_id)
 conc = conc[pd.to_datetime(conc["quarter_end"]) <= pd.Timestamp(sel.quarter_end)]
 if not conc.empty:
     shares = conc.melt(
