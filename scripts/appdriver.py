@@ -37,6 +37,7 @@ PAGES = {
     "Performance": "performance",
     "Companies": "companies",
     "Market": "market",
+    "Capital account": "capital_account",
 }
 
 
@@ -116,12 +117,18 @@ def wait_rendered(page, timeout_ms: int = 60_000) -> None:
     )
 
 
+def sign_in(page, url: str, username: str, password: str) -> None:
+    """Sign in through the app's login form (it is all a visitor sees)."""
+    page.goto(url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def open_page(page, url: str, title: str) -> None:
-    """Go to one page of the app by its link in the sidebar and wait for it to render."""
-    if title == "Overview":
-        page.goto(url)
-    else:
-        page.get_by_role("link", name=title).first.click()
+    """Go to one page of the app (signed in) by its link in the sidebar and wait for it to
+    render."""
+    page.get_by_role("link", name=title).first.click()
     page.wait_for_url(f"{url}/{PAGES[title]}", timeout=60_000)
     page.locator("h1").filter(has_text=title).first.wait_for(timeout=60_000)
     wait_rendered(page)

@@ -2,12 +2,16 @@
 docs/img/*.png, from the demo warehouse in a temporary home.
 
     .venv/bin/python scripts/screenshots.py            # refreshes a temporary demo home
-    .venv/bin/python scripts/screenshots.py --home H   # uses an already published home H
+    .venv/bin/python scripts/screenshots.py --home H   # a copy of a published home H
+
+A temporary operator signs in (in the temporary copy; H is never modified).
 """
 
 from __future__ import annotations
 
 import argparse
+import secrets
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -16,9 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from appdriver import chromium, open_page, running_app  # noqa: E402
+from appdriver import chromium, open_page, running_app, sign_in, wait_rendered  # noqa: E402
 
-SHOTS = {"Overview": "overview.png", "Exposure": "exposure.png"}
+from fundlens import users  # noqa: E402
+
+SHOTS = {
+    "Overview": "overview.png",
+    "Exposure": "exposure.png",
+    "Capital account": "capital_account.png",
+}
 WIDTH, HEIGHT = 1280, 900
 
 
@@ -29,17 +39,22 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fundlens-shots-") as tmp:
-        home = args.home
-        if home is None:
+        home = Path(tmp) / "home"
+        if args.home is None:
             from fundlens import SEEDS_DIR
             from fundlens.refresh import refresh
 
-            home = Path(tmp) / "home"
             print("Building the demo warehouse ...", flush=True)
             refresh(SEEDS_DIR, home)
+        else:
+            shutil.copytree(args.home, home, symlinks=True)
+        password = secrets.token_urlsafe(16)
+        users.add_user(home, "screenshots", "operator", password)
         with running_app(home) as url, chromium() as browser:
             context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
             page = context.new_page()
+            sign_in(page, url, "screenshots", password)
+            wait_rendered(page)
             for title, name in SHOTS.items():
                 open_page(page, url, title)
                 page.screenshot(path=str(args.out / name), full_page=False)
