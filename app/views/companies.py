@@ -66,9 +66,7 @@ fmt.table(
         "main_industry": st.column_config.TextColumn(
             "Main industry", help="The end market with the largest share of its revenue."
         ),
-        "region": "Region",
         "stage": "Stage",
-        "status": "Status",
         "is_mark_stale": st.column_config.CheckboxColumn(
             "Stale mark", help="The latest mark is older than the quarter end."
         ),

@@ -91,6 +91,7 @@ def show(by: str, category_title: str, title: str, columns: dict, humanize: bool
     chart_col, table_col = st.columns(2)
     chart_col.altair_chart(ui.share_bar_chart(now, b.label, category_title, title, ccy))
     table = now[list(columns)]
+    download = now.drop(columns="quarter_end").assign(currency=ccy)
     with table_col:
         shown = table.assign(
             change_qoq=[fmt.points(v) for v in table["change_qoq"]],
@@ -106,9 +107,7 @@ def show(by: str, category_title: str, title: str, columns: dict, humanize: bool
             ),
         }
         fmt.table(shown, config)
-        fmt.download_csv(
-            table.assign(currency=ccy), f"exposure_by_{by}_{fund}_{quarter}", key=f"csv_{by}"
-        )
+        fmt.download_csv(download, f"exposure_by_{by}_{fund}_{quarter}", key=f"csv_{by}")
     if history["quarter_end"].nunique() > 1:
         order = now[b.label].tolist()
         st.altair_chart(
@@ -130,11 +129,9 @@ show(
     "Share of fair value by segment",
     {
         "segment_name": "Segment",
-        "segment_group": "Segment group",
         "company_count": fmt.count_column("Companies"),
         "fair_value": fmt.money_column("Fair value", ccy),
         "nav_share": fmt.share_column("Share of fair value", SHARE_HELP),
-        "gross_moic": fmt.multiple_column("Gross MOIC"),
     },
     humanize=False,
 )
