@@ -126,7 +126,6 @@ with left:
             ui.share_bar_chart(
                 groups, "segment_group", "Segment group", "Exposure by segment group", ccy
             ),
-            height=180,
         )
         st.caption(
             fmt.plain(
