@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -39,6 +41,25 @@ PAGES = {
     "Market": "market",
     "Capital account": "capital_account",
 }
+
+
+def home_with_user(source: Path | None, dest: Path, username: str) -> str:
+    """Fill `dest` with a published home (a copy of `source`, or the demo data refreshed
+    when it is None; `source` is never modified) and add an operator `username`; return
+    the operator's generated password."""
+    if source is None:
+        from fundlens import SEEDS_DIR
+        from fundlens.refresh import refresh
+
+        print("Building the demo warehouse ...", flush=True)
+        refresh(SEEDS_DIR, dest)
+    else:
+        shutil.copytree(source, dest, symlinks=True)
+    from fundlens import users
+
+    password = secrets.token_urlsafe(16)
+    users.add_user(dest, username, "operator", password)
+    return password
 
 
 def free_port() -> int:

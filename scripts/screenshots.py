@@ -10,8 +10,6 @@ A temporary operator signs in (in the temporary copy; H is never modified).
 from __future__ import annotations
 
 import argparse
-import secrets
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -20,9 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from appdriver import chromium, open_page, running_app, sign_in, wait_rendered  # noqa: E402
-
-from fundlens import users  # noqa: E402
+from appdriver import (  # noqa: E402
+    chromium,
+    home_with_user,
+    open_page,
+    running_app,
+    sign_in,
+    wait_rendered,
+)
 
 SHOTS = {
     "Overview": "overview.png",
@@ -40,16 +43,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fundlens-shots-") as tmp:
         home = Path(tmp) / "home"
-        if args.home is None:
-            from fundlens import SEEDS_DIR
-            from fundlens.refresh import refresh
-
-            print("Building the demo warehouse ...", flush=True)
-            refresh(SEEDS_DIR, home)
-        else:
-            shutil.copytree(args.home, home, symlinks=True)
-        password = secrets.token_urlsafe(16)
-        users.add_user(home, "screenshots", "operator", password)
+        password = home_with_user(args.home, home, "screenshots")
         with running_app(home) as url, chromium() as browser:
             context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
             page = context.new_page()

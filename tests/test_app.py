@@ -485,7 +485,8 @@ def test_company_view_matches_the_marts(app_home, warehouse, fund_ids):
         "inner join marts.dim_companies as c on k.company_id = c.company_id "
         "inner join marts.fct_positions_quarterly as p on p.company_id = k.company_id "
         "and p.fund_id = k.fund_id and p.quarter_end = ? and p.is_active "
-        "where k.fund_id = ? and k.currency <> k.fund_currency and k.arr is not null "
+        "where k.fund_id = ? and k.currency <> k.fund_currency "
+        "and k.arr_fund_currency is not null "
         "order by 1 limit 1",
         [quarter, fund],
     ).fetchone()
@@ -526,8 +527,10 @@ def test_company_view_matches_the_marts(app_home, warehouse, fund_ids):
     kpis = at.dataframe[3].value.set_index("metric")
     k = mart(
         warehouse,
-        "select arr, arr_fund_currency, fx_rate_to_fund from marts.fund_company_kpis "
-        "where fund_id = ? and company_id = ?",
+        "select l.arr, k.arr_fund_currency, k.fx_rate_to_fund "
+        "from marts.fund_company_kpis as k "
+        "inner join marts.company_kpis_latest as l on k.company_id = l.company_id "
+        "where k.fund_id = ? and k.company_id = ?",
         fund,
         company_id,
     ).iloc[0]
