@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test browser refresh app demo-data lint format bench bench-scale docs clean
+.PHONY: help run test browser refresh app demo-data lint format bench bench-scale screenshots docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,10 @@ format: $(VENV)/.installed-dev ## format Python and SQL in place
 bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part of the tests)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_performance.py
+	$(BIN)/python benchmarks/bench_app.py
+
+screenshots: $(VENV)/.installed-dev ## render the README's screenshots into docs/img/ (needs make browser)
+	$(BIN)/python scripts/screenshots.py
 
 PRESET ?= medium
 bench-scale: $(VENV)/.installed ## generate PRESET (demo|medium|large|xlarge) and time a refresh against DuckDB's load floor

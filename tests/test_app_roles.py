@@ -26,9 +26,10 @@ import formatting as fmt  # noqa: E402
 import queries  # noqa: E402
 
 PORTFOLIO_PAGES = [
+    "views/overview.py",
     "views/exposure.py",
     "views/performance.py",
-    "views/portfolio.py",
+    "views/companies.py",
     "views/market.py",
 ]
 CAPITAL = "views/capital_account.py"
@@ -140,7 +141,7 @@ def page_titles(user: User) -> set[str]:
 
 
 def test_navigation_by_role():
-    portfolio = {"Exposure", "Performance", "Holdings", "Market coverage"}
+    portfolio = {"Overview", "Exposure", "Performance", "Companies", "Market"}
     assert page_titles(OPERATOR) >= portfolio | {"Capital account", "Data status", "Audit log"}
     assert page_titles(ANALYST) & {"Capital account", "Data status", "Audit log"} == set()
     assert page_titles(ANALYST) >= portfolio
@@ -301,14 +302,18 @@ def test_operators_read_the_audit_log(home_copy, monkeypatch):
 
 FUND_QUERIES = [
     ("quarters", ()),
-    ("exposure_by_segment", ("Q",)),
-    ("exposure_by_industry", ("Q",)),
-    ("exposure_by_geography", ("Q",)),
-    ("exposure_by_stage", ("Q",)),
+    ("exposure", ("segment", "Q")),
+    ("exposure", ("stage",)),
+    ("holdings_tree", ("Q",)),
     ("concentration", ("Q",)),
+    ("concentration_history", ()),
+    ("stale_marks", ("Q",)),
     ("fund_performance", ()),
-    ("positions", ("Q",)),
-    ("company_kpis", ("Q",)),
+    ("companies", ("Q",)),
+    ("company_marks", ("C",)),
+    ("company_rounds", ("C",)),
+    ("company_kpis_of", ("C",)),
+    ("company_industries", ("C",)),
     ("market_coverage", ("Q",)),
 ]
 
@@ -318,10 +323,13 @@ def wh(demo_home):
     return queries.current_warehouse(demo_home)
 
 
-@pytest.mark.parametrize(("name", "extra"), FUND_QUERIES, ids=[q[0] for q in FUND_QUERIES])
+@pytest.mark.parametrize(
+    ("name", "extra"), FUND_QUERIES, ids=["-".join([q[0], *q[1]]) for q in FUND_QUERIES]
+)
 def test_an_lp_cannot_query_another_fund(wh, name, extra):
     quarter = queries.quarters(OPERATOR, wh, "F002")[0]
-    args = [quarter if a == "Q" else a for a in extra]
+    company = queries.companies(OPERATOR, wh, "F002", quarter)["company_id"].iloc[0]
+    args = [{"Q": quarter, "C": company}.get(a, a) for a in extra]
     with pytest.raises(NotAuthorized):
         getattr(queries, name)(LP_F001_ONLY, wh, "F002", *args)
     with pytest.raises(NotAuthorized):
