@@ -9,8 +9,9 @@ BIN    := $(VENV)/bin
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: $(VENV)/.installed ## install, build the demo warehouse, start the app on 127.0.0.1:8501
+run: $(VENV)/.installed ## install, build the demo warehouse and demo users, start the app on 127.0.0.1:8501
 	$(BIN)/fundlens refresh
+	$(BIN)/fundlens users demo
 	$(BIN)/fundlens app
 
 test: $(VENV)/.installed-dev ## install with the dev extras and run the whole test suite

@@ -1,11 +1,19 @@
-"""Every query the app runs against the published warehouse lives here.
+"""Every query the app runs against the published warehouse lives here, and every one
+takes the signed-in user first and returns only what that user may see.
 
-Each query opens `<home>/warehouse.duckdb` read-only, reads, and closes the
-connection: a refresh publishes a new file, and a connection kept across reruns
-would pin the old one (in one process DuckDB hands back the database that is
-still open under a path). Results are cached with `st.cache_data`, keyed by the
-published version id and the resolved file path, so a refresh shows up on the
-next rerun and a page never mixes two versions.
+Who sees what (authorization lives here, not in the pages, so a page cannot forget it):
+- operators: every fund, every LP's capital account, data status and the audit log;
+- analysts: every fund's public marts; no LP data, no data status, no audit log;
+- LPs: the public marts of the funds they committed to, and their own capital account.
+  A call for another fund or another LP raises `NotAuthorized`.
+
+Public-mart queries read `public.duckdb` of the published version (it holds no private
+data); only the capital-account queries read the private schema of `warehouse.duckdb`,
+always filtered to one LP. Each query opens its file read-only, reads, and closes the
+connection: a refresh publishes a new version, and a connection kept across reruns would
+pin the old one. Results are cached with `st.cache_data`, keyed by the published version
+and the file path, so a refresh shows up on the next rerun and a page never mixes two
+versions.
 
 User values only ever reach SQL as bound parameters.
 """
@@ -20,7 +28,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from fundlens import audit
 from fundlens import home as fl_home
+from fundlens.home import PUBLIC, WAREHOUSE
+from fundlens.users import NotAuthorized, User
+
+__all__ = ["MartMissing", "NotAuthorized", "User", "Warehouse", "current_warehouse"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +42,8 @@ class Warehouse:
 
     home: Path
     version: str  # the published version id
-    path: str  # the database file of that version, symlinks resolved
+    path: str  # that version's warehouse.duckdb (every schema), symlinks resolved
+    public_path: str  # that version's public.duckdb (public marts only)
 
 
 class MartMissing(Exception):
@@ -40,12 +54,17 @@ def current_warehouse(home: Path | None = None) -> Warehouse | None:
     """The published warehouse of `home` ($FUNDLENS_HOME by default), or None if none is."""
     home = fl_home.resolve_home(home)
     try:
-        # One read of the links: the file and its version (versions/<id>/) always agree,
+        # One read of the links: both files and the version (versions/<id>/) always agree,
         # even if a refresh publishes a new version a moment later.
         path = fl_home.warehouse_path(home).resolve(strict=True)
     except (FileNotFoundError, RuntimeError):
         return None
-    return Warehouse(home=home, version=path.parent.name, path=str(path))
+    return Warehouse(
+        home=home,
+        version=path.parent.name,
+        path=str(path.parent / WAREHOUSE),
+        public_path=str(path.parent / PUBLIC),
+    )
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -63,17 +82,67 @@ def _fetch(version: str, path: str, sql: str, params: tuple) -> pd.DataFrame:
 
 
 def _query(wh: Warehouse, sql: str, *params: object) -> pd.DataFrame:
+    """A query on the public marts (`public.duckdb`)."""
+    try:
+        return _fetch(wh.version, wh.public_path, sql, tuple(params))
+    except duckdb.CatalogException as exc:
+        raise MartMissing(str(exc)) from exc
+
+
+def _private_query(wh: Warehouse, sql: str, *params: object) -> pd.DataFrame:
+    """A query on the private schema (`warehouse.duckdb`): capital accounts only."""
     try:
         return _fetch(wh.version, wh.path, sql, tuple(params))
     except duckdb.CatalogException as exc:
         raise MartMissing(str(exc)) from exc
 
 
+# --- authorization -------------------------------------------------------------
+
+
+def _require(user: User, *roles: str) -> None:
+    if not isinstance(user, User):
+        raise NotAuthorized("not signed in")
+    if user.role not in roles:
+        raise NotAuthorized(f"role {user.role} may not see this")
+
+
+def _lp_fund_ids(wh: Warehouse, lp_id: str) -> list[str]:
+    """The funds `lp_id` committed to (from its capital accounts)."""
+    df = _private_query(
+        wh,
+        "select distinct fund_id from private.lp_capital_accounts where lp_id = ? order by 1",
+        lp_id,
+    )
+    return df["fund_id"].tolist()
+
+
+def _check_fund(user: User, wh: Warehouse, fund_id: str) -> None:
+    """NotAuthorized unless `user` may see `fund_id`."""
+    _require(user, "operator", "analyst", "lp")
+    if user.is_lp and fund_id not in _lp_fund_ids(wh, user.lp_id):
+        raise NotAuthorized(f"fund {fund_id!r} is not one of your funds")
+
+
+def _check_lp(user: User, lp_id: str | None) -> str:
+    """The LP whose private data `user` asks for (an LP: always itself)."""
+    _require(user, "operator", "lp")
+    if user.is_lp:
+        if lp_id not in (None, user.lp_id):
+            raise NotAuthorized("an LP sees its own capital account only")
+        return user.lp_id
+    if not lp_id:
+        raise NotAuthorized("choose an LP")
+    return lp_id
+
+
 # --- filters -----------------------------------------------------------------
 
 
-def funds(wh: Warehouse) -> pd.DataFrame:
-    return _query(
+def funds(user: User, wh: Warehouse) -> pd.DataFrame:
+    """The funds `user` may see (an LP: the funds it committed to)."""
+    _require(user, "operator", "analyst", "lp")
+    df = _query(
         wh,
         """
         select fund_id, fund_name, vintage_year, currency, committed_capital,
@@ -82,10 +151,14 @@ def funds(wh: Warehouse) -> pd.DataFrame:
         order by vintage_year, fund_id
         """,
     )
+    if user.is_lp:
+        df = df[df["fund_id"].isin(_lp_fund_ids(wh, user.lp_id))].reset_index(drop=True)
+    return df
 
 
-def quarters(wh: Warehouse, fund_id: str) -> list[dt.date]:
+def quarters(user: User, wh: Warehouse, fund_id: str) -> list[dt.date]:
     """The fund's reported quarter ends, newest first."""
+    _check_fund(user, wh, fund_id)
     df = _query(
         wh,
         """
@@ -103,7 +176,10 @@ def quarters(wh: Warehouse, fund_id: str) -> list[dt.date]:
 # --- exposure ----------------------------------------------------------------
 
 
-def exposure_by_segment(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def exposure_by_segment(
+    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date
+) -> pd.DataFrame:
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -118,7 +194,10 @@ def exposure_by_segment(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd
     )
 
 
-def exposure_by_industry(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def exposure_by_industry(
+    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date
+) -> pd.DataFrame:
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -132,7 +211,10 @@ def exposure_by_industry(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> p
     )
 
 
-def exposure_by_geography(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def exposure_by_geography(
+    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date
+) -> pd.DataFrame:
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -146,7 +228,10 @@ def exposure_by_geography(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> 
     )
 
 
-def exposure_by_stage(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def exposure_by_stage(
+    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date
+) -> pd.DataFrame:
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -161,8 +246,9 @@ def exposure_by_stage(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.D
     )
 
 
-def concentration(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> dict | None:
+def concentration(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> dict | None:
     """The fund's concentration metrics at the quarter end, or None if not reported."""
+    _check_fund(user, wh, fund_id)
     df = _query(
         wh,
         """
@@ -180,8 +266,9 @@ def concentration(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> dict | N
 # --- performance -------------------------------------------------------------
 
 
-def fund_performance(wh: Warehouse, fund_id: str) -> pd.DataFrame:
+def fund_performance(user: User, wh: Warehouse, fund_id: str) -> pd.DataFrame:
     """Every quarter of the fund's performance, oldest first (MartMissing if not built)."""
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -200,7 +287,8 @@ def fund_performance(wh: Warehouse, fund_id: str) -> pd.DataFrame:
 # --- portfolio ---------------------------------------------------------------
 
 
-def positions(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def positions(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -217,8 +305,9 @@ def positions(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame
     )
 
 
-def company_kpis(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def company_kpis(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
     """Latest KPIs of the companies the fund holds at the quarter end."""
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -240,7 +329,8 @@ def company_kpis(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFr
 # --- market coverage ---------------------------------------------------------
 
 
-def market_coverage(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def market_coverage(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+    _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
@@ -259,3 +349,77 @@ def market_coverage(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.Dat
         fund_id,
         quarter_end,
     )
+
+
+# --- LP data (private schema, always filtered to one LP) -------------------------
+
+
+def lp_choices(user: User, wh: Warehouse) -> pd.DataFrame:
+    """The LPs whose capital account `user` may open: an LP itself; an operator every LP."""
+    lp_id = user.lp_id if isinstance(user, User) and user.is_lp else None
+    _require(user, "operator", "lp")
+    sql = """
+        select distinct lp_id, lp_name
+        from private.lp_capital_accounts
+        where cast(? as varchar) is null or lp_id = cast(? as varchar)
+        order by lp_id
+    """
+    return _private_query(wh, sql, lp_id, lp_id)
+
+
+def lp_funds(user: User, wh: Warehouse, lp_id: str | None = None) -> pd.DataFrame:
+    """The funds one LP committed to, with the fund's name and currency."""
+    lp_id = _check_lp(user, lp_id)
+    funds_df = _query(
+        wh,
+        "select fund_id, fund_name, currency from marts.dim_funds order by vintage_year, fund_id",
+    )
+    return funds_df[funds_df["fund_id"].isin(_lp_fund_ids(wh, lp_id))].reset_index(drop=True)
+
+
+def capital_accounts(
+    user: User, wh: Warehouse, fund_id: str, lp_id: str | None = None
+) -> pd.DataFrame:
+    """One LP's capital account in one fund, every quarter, oldest first."""
+    lp_id = _check_lp(user, lp_id)
+    if fund_id not in _lp_fund_ids(wh, lp_id):
+        raise NotAuthorized(f"fund {fund_id!r} is not one of this LP's funds")
+    return _private_query(
+        wh,
+        """
+        select lp_id, lp_name, fund_id, quarter_end, commitment_amount, ownership_share,
+               contributed, distributed, net_asset_value, unfunded_commitment, dpi, tvpi,
+               currency
+        from private.lp_capital_accounts
+        where lp_id = ? and fund_id = ?
+        order by quarter_end
+        """,
+        lp_id,
+        fund_id,
+    )
+
+
+# --- operations (operators only) -------------------------------------------------
+
+
+def refresh_runs(user: User, home: Path) -> list[dict]:
+    """The last refresh run records (server paths, failed runs' values): operators only."""
+    _require(user, "operator")
+    return fl_home.read_runs(home)
+
+
+def audit_log(user: User, home: Path, limit: int = 500) -> pd.DataFrame:
+    """The newest sign-in and download events: operators only."""
+    _require(user, "operator")
+    return audit.read(home, limit=limit)
+
+
+def lps_of_fund(user: User, wh: Warehouse, fund_id: str) -> list[str]:
+    """The LPs of a fund: operators only (an LP never learns who else is in its funds)."""
+    _require(user, "operator")
+    df = _private_query(
+        wh,
+        "select distinct lp_id from private.lp_capital_accounts where fund_id = ? order by 1",
+        fund_id,
+    )
+    return df["lp_id"].tolist()

@@ -1,9 +1,18 @@
-"""What every page shares: the sidebar's fund and quarter, and the chart shapes."""
+"""What every page shares: who is signed in, the sidebar's fund and quarter, the charts.
+
+Sign-in: a visitor who is not signed in gets the login form and nothing else (no query
+runs before sign-in). The signed-in `User` lives in `st.session_state`, so the session
+ends with the browser session (a reload or a closed tab signs out) and after
+`FUNDLENS_IDLE_MINUTES` (default 30) without any interaction.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -11,6 +20,10 @@ import streamlit as st
 
 import formatting as fmt
 import queries
+from fundlens import audit, users
+from fundlens import home as fl_home
+from fundlens.errors import FundLensError
+from fundlens.users import User
 from queries import Warehouse
 
 NOT_PUBLISHED = (
@@ -19,12 +32,137 @@ NOT_PUBLISHED = (
 )
 
 _SELECTION = "_fundlens_selection"
+USER_KEY = "fundlens_user"  # the signed-in User (tests set it to sign in)
+_LAST_SEEN = "fundlens_last_seen"  # time.monotonic() of the user's last interaction
+_NOTICE = "fundlens_signed_out_notice"
+VIEWS = Path(__file__).parent / "views"
+DEFAULT_IDLE_MINUTES = 30
+
+
+def idle_timeout_s() -> float:
+    """Seconds without interaction after which a session is signed out."""
+    try:
+        minutes = float(os.environ.get("FUNDLENS_IDLE_MINUTES", DEFAULT_IDLE_MINUTES))
+    except ValueError:
+        minutes = DEFAULT_IDLE_MINUTES
+    return max(minutes, 1.0) * 60
+
+
+def home() -> Path:
+    return fl_home.resolve_home()
+
+
+def client_address() -> str | None:
+    """The browser's address as the server sees it (None in tests)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # no browser connection (AppTest, bare mode)
+        return None
+
+
+# --- sign-in ---------------------------------------------------------------------
+
+
+def _sign_out(notice: str | None = None) -> None:
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]  # nothing of the last user's selections survives
+    if notice:
+        st.session_state[_NOTICE] = notice
+
+
+def current_user() -> User | None:
+    """The signed-in user, or None (then only the login form may be shown)."""
+    user = st.session_state.get(USER_KEY)
+    if not isinstance(user, User):
+        return None
+    now = time.monotonic()
+    last_seen = st.session_state.get(_LAST_SEEN, now)
+    if now - last_seen > idle_timeout_s():
+        _sign_out(
+            f"You were signed out after {idle_timeout_s() / 60:.0f} minutes without activity."
+        )
+        return None
+    st.session_state[_LAST_SEEN] = now
+    return user
+
+
+def require_user() -> User:
+    """The signed-in user; for a visitor, stop the page (the entry point shows the form)."""
+    user = current_user()
+    if user is None:
+        st.stop()
+    return user
+
+
+def login_form() -> None:
+    """The only thing a signed-out visitor sees."""
+    st.title("FundLens")
+    notice = st.session_state.pop(_NOTICE, None)
+    if notice:
+        st.info(notice, icon=":material/logout:")
+    with st.form("sign_in", clear_on_submit=False):
+        st.subheader("Sign in")
+        username = st.text_input("Username", key="sign_in_username", autocomplete="username")
+        password = st.text_input(
+            "Password", type="password", key="sign_in_password", autocomplete="current-password"
+        )
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if not submitted:
+        return
+    try:
+        user = users.sign_in(home(), username, password, client=client_address())
+    except FundLensError as exc:
+        st.error(str(exc), icon=":material/lock:")
+        return
+    _sign_out()
+    st.session_state[USER_KEY] = user
+    st.session_state[_LAST_SEEN] = time.monotonic()
+    st.rerun()
+
+
+def sign_out_button(user: User) -> None:
+    st.sidebar.caption(f"Signed in as **{user.username}** ({user.role})")
+    if st.sidebar.button("Sign out", icon=":material/logout:", key="sign_out"):
+        try:
+            audit.log(home(), "sign_out", user.username, client_address())
+        finally:
+            _sign_out("You are signed out.")
+        st.rerun()
+
+
+def pages_for(user: User) -> dict[str, list]:
+    """The pages `user`'s role may open (the query layer refuses the rest anyway)."""
+    pages: dict[str, list] = {
+        "Portfolio": [
+            st.Page(VIEWS / "exposure.py", title="Exposure", icon=":material/donut_small:"),
+            st.Page(VIEWS / "performance.py", title="Performance", icon=":material/trending_up:"),
+            st.Page(VIEWS / "portfolio.py", title="Holdings", icon=":material/business_center:"),
+            st.Page(VIEWS / "market.py", title="Market coverage", icon=":material/public:"),
+        ],
+    }
+    if user.role in ("operator", "analyst") and (VIEWS / "sql.py").exists():
+        pages["Portfolio"].append(st.Page(VIEWS / "sql.py", title="SQL", icon=":material/code:"))
+    if user.role in ("operator", "lp"):
+        pages["LP reporting"] = [
+            st.Page(
+                VIEWS / "capital_account.py",
+                title="Capital account",
+                icon=":material/account_balance:",
+            )
+        ]
+    if user.is_operator:
+        pages["Operations"] = [
+            st.Page(VIEWS / "data_status.py", title="Data status", icon=":material/fact_check:"),
+            st.Page(VIEWS / "audit_log.py", title="Audit log", icon=":material/policy:"),
+        ]
+    return pages
 
 
 @dataclass(frozen=True)
 class Selection:
-    """The fund and quarter chosen in the sidebar, in one published version."""
+    """The fund and quarter chosen in the sidebar by the signed-in user, in one version."""
 
+    user: User
     warehouse: Warehouse
     fund_id: str
     fund_name: str
@@ -33,15 +171,20 @@ class Selection:
     quarter_end: dt.date
 
 
-def sidebar(wh: Warehouse | None) -> Selection | None:
-    """Draw the fund and quarter pickers (shared by every page) and remember the choice."""
+def sidebar(user: User, wh: Warehouse | None) -> Selection | None:
+    """Draw the fund and quarter pickers (shared by every page) and remember the choice.
+    The funds offered are the ones `user` may see."""
     st.session_state[_SELECTION] = None
     if wh is None:
         st.sidebar.caption("No published data")
         return None
-    funds = queries.funds(wh)
+    funds = queries.funds(user, wh)
     if funds.empty:
-        st.sidebar.caption("The published warehouse has no funds")
+        st.sidebar.caption(
+            "None of your funds is in the published warehouse"
+            if user.is_lp
+            else "The published warehouse has no funds"
+        )
         return None
     fund_ids = funds["fund_id"].tolist()
     names = dict(zip(funds["fund_id"], funds["fund_name"], strict=True))
@@ -50,7 +193,7 @@ def sidebar(wh: Warehouse | None) -> Selection | None:
     fund_id = st.sidebar.selectbox(
         "Fund", fund_ids, format_func=lambda f: names.get(f, f), key="fund_id"
     )
-    quarters = queries.quarters(wh, fund_id)
+    quarters = queries.quarters(user, wh, fund_id)
     if not quarters:
         st.sidebar.caption("This fund has no reported quarters yet")
         return None
@@ -62,6 +205,7 @@ def sidebar(wh: Warehouse | None) -> Selection | None:
     fund = funds.set_index("fund_id").loc[fund_id]
     benchmark = fund["benchmark_index_code"]
     selection = Selection(
+        user=user,
         warehouse=wh,
         fund_id=fund_id,
         fund_name=str(fund["fund_name"]),
@@ -75,6 +219,7 @@ def sidebar(wh: Warehouse | None) -> Selection | None:
 
 def selection() -> Selection:
     """The sidebar's choice; with nothing published, say so and stop the page."""
+    require_user()
     chosen = st.session_state.get(_SELECTION)
     if chosen is None:
         st.info(NOT_PUBLISHED, icon=":material/info:")
@@ -113,4 +258,27 @@ def share_bar_chart(
                 alt.Tooltip("company_count:Q", title="Companies"),
             ],
         )
+    )
+
+
+# --- downloads of LP data (audited) -----------------------------------------------
+
+
+def record_download(detail: str) -> None:
+    """Write a download of LP data to the audit log (the signed-in user, now)."""
+    user = st.session_state.get(USER_KEY)
+    audit.log(home(), "download", getattr(user, "username", None), client_address(), detail=detail)
+
+
+def download_lp_csv(df: pd.DataFrame, name: str, key: str, detail: str) -> None:
+    """A CSV download button for LP data; each click is recorded in the audit log."""
+    st.download_button(
+        "Download CSV",
+        data=df.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click=record_download,
+        args=(detail,),
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from signin import OPERATOR, app_as
 from streamlit.testing.v1 import AppTest
 
 from fundlens import PROJECT_DIR, SEEDS_DIR
@@ -20,7 +21,6 @@ from fundlens.errors import FundLensError
 from fundlens.home import published_version, read_runs
 
 APP_DIR = PROJECT_DIR / "app"
-ENTRY = str(APP_DIR / "streamlit_app.py")
 PAGES = {
     "exposure": "views/exposure.py",
     "performance": "views/performance.py",
@@ -35,13 +35,9 @@ import queries  # noqa: E402
 
 
 def open_app(page: str = "exposure") -> AppTest:
-    """Run the app (the exposure page comes first), then switch to `page`."""
-    at = AppTest.from_file(ENTRY, default_timeout=60)
-    at.run()
-    if page != "exposure":
-        at.switch_page(PAGES[page]).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    """Run the app signed in as an operator (the exposure page comes first), then switch
+    to `page`."""
+    return app_as(OPERATOR, None if page == "exposure" else PAGES[page])
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -205,9 +201,10 @@ def test_performance_page_without_the_mart_says_so(home_copy, monkeypatch):
     v1 = published_version(home_copy)
     v2 = f"{v1}-old"
     shutil.copytree(home_copy / "versions" / v1, home_copy / "versions" / v2)
-    con = duckdb.connect(str(home_copy / "versions" / v2 / "warehouse.duckdb"))
-    con.execute("drop table if exists marts.fund_performance")
-    con.close()
+    for db in ("warehouse.duckdb", "public.duckdb"):  # the app reads public marts from public
+        con = duckdb.connect(str(home_copy / "versions" / v2 / db))
+        con.execute("drop table if exists marts.fund_performance")
+        con.close()
     publish(home_copy, v2)
     monkeypatch.setenv("FUNDLENS_HOME", str(home_copy))
     at = open_app("performance")
@@ -346,7 +343,7 @@ def test_a_new_version_shows_on_the_next_rerun(home_copy, monkeypatch, fund_ids)
     # a second version with one number changed, published the way a refresh does
     v2 = f"{v1}-next"
     shutil.copytree(home_copy / "versions" / v1, home_copy / "versions" / v2)
-    con = duckdb.connect(str(home_copy / "versions" / v2 / "warehouse.duckdb"))
+    con = duckdb.connect(str(home_copy / "versions" / v2 / "public.duckdb"))
     con.execute(
         "update marts.portfolio_concentration set active_company_count = 987 "
         "where fund_id = ? and quarter_end = ?",
@@ -371,9 +368,9 @@ def test_a_new_version_shows_on_the_next_rerun(home_copy, monkeypatch, fund_ids)
 def test_queries_bind_user_values(demo_home, fund_ids):
     wh = queries.current_warehouse(demo_home)
     assert wh is not None and wh.version == published_version(demo_home)
-    quarter = queries.quarters(wh, fund_ids[0])[0]
-    assert not queries.exposure_by_segment(wh, fund_ids[0], quarter).empty
-    assert queries.exposure_by_segment(wh, "x' or '1'='1", quarter).empty
+    quarter = queries.quarters(OPERATOR, wh, fund_ids[0])[0]
+    assert not queries.exposure_by_segment(OPERATOR, wh, fund_ids[0], quarter).empty
+    assert queries.exposure_by_segment(OPERATOR, wh, "x' or '1'='1", quarter).empty
 
 
 def test_formatting():

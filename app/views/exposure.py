@@ -12,7 +12,7 @@ wh, fund, quarter, ccy = sel.warehouse, sel.fund_id, sel.quarter_end, sel.curren
 ui.page_header("Exposure", sel)
 
 # Concentration first: four numbers that frame everything below.
-conc = queries.concentration(wh, fund, quarter)
+conc = queries.concentration(sel.user, wh, fund, quarter)
 if conc is not None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Active companies", fmt.number(conc["active_company_count"]), border=True)
@@ -74,7 +74,7 @@ industry_cols = {
 }
 
 st.subheader("By segment")
-segments = queries.exposure_by_segment(wh, fund, quarter)
+segments = queries.exposure_by_segment(sel.user, wh, fund, quarter)
 segments["segment_group"] = segments["segment_group"].map(fmt.humanize)
 show(
     segments,
@@ -86,7 +86,7 @@ show(
 )
 
 st.subheader("By industry (look-through)")
-industries = queries.exposure_by_industry(wh, fund, quarter)
+industries = queries.exposure_by_industry(sel.user, wh, fund, quarter)
 show(
     industries,
     "industry_name",
@@ -99,7 +99,7 @@ show(
 st.subheader("By region and stage")
 geo_tab, stage_tab = st.tabs(["Region", "Stage"])
 with geo_tab:
-    regions = queries.exposure_by_geography(wh, fund, quarter)
+    regions = queries.exposure_by_geography(sel.user, wh, fund, quarter)
     regions["region"] = regions["region"].map(fmt.humanize)
     show(
         regions,
@@ -115,7 +115,7 @@ with geo_tab:
         "exposure_by_geography",
     )
 with stage_tab:
-    stages = queries.exposure_by_stage(wh, fund, quarter)
+    stages = queries.exposure_by_stage(sel.user, wh, fund, quarter)
     stages["stage"] = stages["stage"].map(fmt.humanize)
     show(
         stages,

@@ -10,7 +10,7 @@ import ui
 sel = ui.selection()
 ui.page_header("Market coverage", sel)
 
-coverage = queries.market_coverage(sel.warehouse, sel.fund_id, sel.quarter_end)
+coverage = queries.market_coverage(sel.user, sel.warehouse, sel.fund_id, sel.quarter_end)
 if coverage.empty:
     st.info("No market coverage for this fund at this quarter end.")
     st.stop()

@@ -13,7 +13,7 @@ ccy = sel.currency
 ui.page_header("Performance", sel)
 
 try:
-    history = queries.fund_performance(sel.warehouse, sel.fund_id)
+    history = queries.fund_performance(sel.user, sel.warehouse, sel.fund_id)
 except queries.MartMissing:
     st.info(
         "Fund performance is not in the published warehouse yet. "

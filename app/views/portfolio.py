@@ -10,7 +10,7 @@ sel = ui.selection()
 wh, fund, quarter, ccy = sel.warehouse, sel.fund_id, sel.quarter_end, sel.currency
 ui.page_header("Holdings", sel)
 
-positions = queries.positions(wh, fund, quarter)
+positions = queries.positions(sel.user, wh, fund, quarter)
 show_exited = st.toggle("Include exited holdings", value=False, key="show_exited")
 if not show_exited:
     positions = positions[positions["is_active"]]
@@ -50,7 +50,7 @@ st.dataframe(
 fmt.download_csv(positions, f"positions_{fund}_{quarter}", key="csv_positions")
 
 st.subheader("Company KPIs (latest reported)")
-kpis = queries.company_kpis(wh, fund, quarter)
+kpis = queries.company_kpis(sel.user, wh, fund, quarter)
 if kpis.empty:
     st.info("No KPIs reported by the companies held at this quarter end.")
 else:
