@@ -423,3 +423,21 @@ def lps_of_fund(user: User, wh: Warehouse, fund_id: str) -> list[str]:
         fund_id,
     )
     return df["lp_id"].tolist()
+
+
+# --- the quarterly report (PDF) --------------------------------------------------
+
+
+def quarterly_report(
+    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date, lp_id: str | None = None
+) -> bytes:
+    """The quarterly report PDF of one fund and quarter. An LP gets its own report only
+    (`lp_id` must be None or its own); an operator any LP's, or the fund's total with
+    `lp_id` None; analysts none (it holds LP data). Built from `wh`'s version."""
+    from fundlens import report  # reportlab and matplotlib load on the first download
+
+    _require(user, "operator", "lp")
+    if user.is_lp:
+        lp_id = _check_lp(user, lp_id)
+        _check_fund(user, wh, fund_id)
+    return report.build_report(wh.home, fund_id, quarter_end, lp_id, database=wh.path)

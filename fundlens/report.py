@@ -72,11 +72,15 @@ DIR_MODE = 0o700
 class Published:
     """One published version of the warehouse, opened read-only for as long as needed."""
 
-    def __init__(self, home: str | os.PathLike | None = None):
+    def __init__(
+        self, home: str | os.PathLike | None = None, database: str | os.PathLike | None = None
+    ):
+        """`database`: one version's warehouse file (as the app pinned it); default: the
+        version published in `home` now."""
         self.home = resolve_home(home)
         try:
             # One read of the links: the file and its version (versions/<id>/) agree.
-            path = warehouse_path(self.home).resolve(strict=True)
+            path = Path(database or warehouse_path(self.home)).resolve(strict=True)
         except (FileNotFoundError, RuntimeError):
             raise FundLensError(
                 f"Nothing is published in {self.home}; run `fundlens refresh` first."
@@ -175,8 +179,10 @@ class Published:
 
 
 @contextmanager
-def published(home: str | os.PathLike | None = None) -> Iterator[Published]:
-    pub = Published(home)
+def published(
+    home: str | os.PathLike | None = None, database: str | os.PathLike | None = None
+) -> Iterator[Published]:
+    pub = Published(home, database)
     try:
         yield pub
     finally:
@@ -988,10 +994,12 @@ def build_report(
     fund_id: str,
     quarter_end: dt.date | None = None,
     lp_id: str | None = None,
+    *,
+    database: str | os.PathLike | None = None,
 ) -> bytes:
     """The PDF of `fund_id` at `quarter_end` (None: the latest), for `lp_id` (None: the
-    fund's total), from the version published in `home`."""
-    with published(home) as pub:
+    fund's total), from the version published in `home` (or its `database` file)."""
+    with published(home, database) as pub:
         fq, stmt = _prepare(pub, fund_id, quarter_end, lp_id)
     return render(fq, stmt)
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 import formatting as fmt
 import queries
+import report_button
 import ui
 
 sel = ui.selection()
@@ -29,6 +30,7 @@ if upto.empty:
     st.stop()
 row = upto.iloc[-1]
 st.subheader(str(row["lp_name"]))
+report_button.quarterly_report(sel, lp_id)
 m = st.columns(4)
 m[0].metric("Commitment", fmt.money(row["commitment_amount"], ccy))
 m[1].metric("Ownership share", fmt.pct(row["ownership_share"], 2))
