@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import sys
+from pathlib import Path
 
 import pypdf
 import pytest
 from signin import ANALYST, LP_BOTH, LP_F001_ONLY, OPERATOR, app_as
+from test_browser import CHROMIUM, app_url, browser, browser_home, page, sign_in
 
 from fundlens import PROJECT_DIR
 from fundlens.users import NotAuthorized
@@ -74,7 +76,28 @@ def _download_buttons(at) -> list:
     return [e for e in at.get("download_button") if "Quarterly report" in str(e.proto.label)]
 
 
-def test_capital_account_page_offers_the_report_to_lps_and_operators():
+def test_capital_account_page_offers_the_report_to_lps_and_operators(demo_home, monkeypatch):
+    monkeypatch.setenv("FUNDLENS_HOME", str(demo_home))
     for user in (LP_F001_ONLY, OPERATOR):
         at = app_as(user, "views/capital_account.py")
         assert len(_download_buttons(at)) == 1, user.role
+
+
+# The browser fixtures of tests/test_browser.py (one app server for this module).
+__all__ = ["app_url", "browser", "browser_home", "page"]
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+def test_an_lp_downloads_its_own_report_in_the_browser(app_url, page, lp_names):
+    """Signed in as LP006 (tests/test_browser.py's `gulf`), the Capital account page's button
+    downloads LP006's report of F001 and nothing about another LP."""
+    sign_in(page, app_url, "gulf")
+    page.get_by_role("link", name="Capital account").click()
+    button = page.get_by_role("button", name="Quarterly report (PDF)")
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=120_000) as download:
+        button.click()
+    assert download.value.suggested_filename.endswith("_LP006.pdf")
+    text = pdf_text(Path(download.value.path()).read_bytes())
+    assert f"Confidential: prepared for {lp_names['LP006']}" in text
+    assert not [n for i, n in lp_names.items() if i != "LP006" and n in text]
