@@ -307,7 +307,7 @@ def read_fund_quarter(pub: Published, fund_id: str, quarter_end: dt.date) -> Fun
     fq.charts = {
         "multiples": charts.multiples_over_time(history),
         "j_curve": charts.j_curve(history, fq.currency),
-        "exposure": charts.exposure_panels(list(exposures.items())),
+        "exposure": charts.exposure_panels(list(exposures.items()), keep_order=("Stage",)),
     }
     return fq
 
