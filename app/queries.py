@@ -21,6 +21,7 @@ User values only ever reach SQL as bound parameters.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from fundlens import audit
+from fundlens import audit, statement
 from fundlens import home as fl_home
 from fundlens.home import PUBLIC, WAREHOUSE
 from fundlens.users import NotAuthorized, User
@@ -423,6 +424,28 @@ def lps_of_fund(user: User, wh: Warehouse, fund_id: str) -> list[str]:
         fund_id,
     )
     return df["lp_id"].tolist()
+
+
+def capital_account_statement(
+    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date, lp_id: str | None = None
+) -> statement.Statement:
+    """One LP's capital account statement (QTD, YTD, ITD) in one fund at a quarter end,
+    and the LP's cash flows by quarter (`statement.inputs.flows`)."""
+    lp_id = _check_lp(user, lp_id)
+    if fund_id not in _lp_fund_ids(wh, lp_id):
+        raise NotAuthorized(f"fund {fund_id!r} is not one of this LP's funds")
+    inputs = statement.read_inputs(functools.partial(_private_query, wh), fund_id, lp_id)
+    return statement.build_statement(inputs, fund_id, quarter_end, lp_id)
+
+
+def lp_cash_flows(
+    user: User, wh: Warehouse, fund_id: str, lp_id: str | None = None
+) -> pd.DataFrame:
+    """One LP's share of the fund's calls and distributions, by quarter and purpose."""
+    lp_id = _check_lp(user, lp_id)
+    if fund_id not in _lp_fund_ids(wh, lp_id):
+        raise NotAuthorized(f"fund {fund_id!r} is not one of this LP's funds")
+    return statement.read_inputs(functools.partial(_private_query, wh), fund_id, lp_id).flows
 
 
 # --- the quarterly report (PDF) --------------------------------------------------

@@ -55,9 +55,10 @@ def home() -> Path:
 def client_address() -> str | None:
     """The browser's address as the server sees it (None in tests)."""
     try:
-        return st.context.ip_address
+        address = st.context.ip_address
     except Exception:  # no browser connection (AppTest, bare mode)
         return None
+    return address if isinstance(address, str) else None
 
 
 # --- sign-in ---------------------------------------------------------------------
@@ -130,32 +131,37 @@ def sign_out_button(user: User) -> None:
         st.rerun()
 
 
-def pages_for(user: User) -> dict[str, list]:
-    """The pages `user`'s role may open (the query layer refuses the rest anyway)."""
-    pages: dict[str, list] = {
+def page_specs(role: str) -> dict[str, list[tuple[str, str, str]]]:
+    """The pages a role may open, by section: (file in views/, title, icon). The query
+    layer refuses the rest anyway; this only keeps them out of the navigation."""
+    specs: dict[str, list[tuple[str, str, str]]] = {
         "Portfolio": [
-            st.Page(VIEWS / "exposure.py", title="Exposure", icon=":material/donut_small:"),
-            st.Page(VIEWS / "performance.py", title="Performance", icon=":material/trending_up:"),
-            st.Page(VIEWS / "portfolio.py", title="Holdings", icon=":material/business_center:"),
-            st.Page(VIEWS / "market.py", title="Market coverage", icon=":material/public:"),
+            ("exposure.py", "Exposure", ":material/donut_small:"),
+            ("performance.py", "Performance", ":material/trending_up:"),
+            ("portfolio.py", "Holdings", ":material/business_center:"),
+            ("market.py", "Market coverage", ":material/public:"),
         ],
     }
-    if user.role in ("operator", "analyst") and (VIEWS / "sql.py").exists():
-        pages["Portfolio"].append(st.Page(VIEWS / "sql.py", title="SQL", icon=":material/code:"))
-    if user.role in ("operator", "lp"):
-        pages["LP reporting"] = [
-            st.Page(
-                VIEWS / "capital_account.py",
-                title="Capital account",
-                icon=":material/account_balance:",
-            )
+    if role in ("operator", "analyst") and (VIEWS / "sql.py").exists():
+        specs["Portfolio"].append(("sql.py", "SQL", ":material/code:"))
+    if role in ("operator", "lp"):
+        specs["LP reporting"] = [
+            ("capital_account.py", "Capital account", ":material/account_balance:")
         ]
-    if user.is_operator:
-        pages["Operations"] = [
-            st.Page(VIEWS / "data_status.py", title="Data status", icon=":material/fact_check:"),
-            st.Page(VIEWS / "audit_log.py", title="Audit log", icon=":material/policy:"),
+    if role == "operator":
+        specs["Operations"] = [
+            ("data_status.py", "Data status", ":material/fact_check:"),
+            ("audit_log.py", "Audit log", ":material/policy:"),
         ]
-    return pages
+    return specs
+
+
+def pages_for(user: User) -> dict[str, list[st.Page]]:
+    """The navigation of `user`'s role."""
+    return {
+        section: [st.Page(VIEWS / file, title=title, icon=icon) for file, title, icon in specs]
+        for section, specs in page_specs(user.role).items()
+    }
 
 
 @dataclass(frozen=True)
