@@ -716,26 +716,6 @@ def _history_table(fq: FundQuarter, quarters: int = 8) -> Table:
     return _table(rows, [w * 0.23] + [w * 0.11] * 7)
 
 
-def statement_cells(stmt: statement.Statement) -> list[list[str]]:
-    """The statement's lines as shown: the line, then QTD, YTD and ITD formatted."""
-    ccy = stmt.currency
-    ratios = {"Ownership share": lambda v: fmt.pct(v, 2), "Net IRR": fmt.pct}
-    for name in ("DPI", "RVPI", "TVPI"):
-        ratios[name] = fmt.multiple
-
-    def shown(row: pd.Series, column: str) -> str:
-        if row["note"] == statement.NOT_REPORTED_NOTE:
-            return "not reported"
-        if row["section"] == "As at quarter end" and column != "itd":
-            return ""
-        return ratios.get(row["line"], lambda v: _money(v, ccy))(row[column])
-
-    return [
-        [row["line"], shown(row, "qtd"), shown(row, "ytd"), shown(row, "itd")]
-        for _, row in stmt.table.iterrows()
-    ]
-
-
 def _capital_account(fq: FundQuarter, stmt: statement.Statement) -> list:
     ccy = stmt.currency
     q = fq.quarter_end
@@ -746,7 +726,7 @@ def _capital_account(fq: FundQuarter, stmt: statement.Statement) -> list:
         f"Year to date (YTD)\n1 Jan-{q:%d %b %Y}",
         f"Since inception (ITD)\nto {q:%d %b %Y}",
     ]
-    cells = statement_cells(stmt)
+    cells = stmt.display().values.tolist()
     sections = list(stmt.table["section"])
     rows: list[list] = [header]
     bold, muted = [], []
