@@ -101,7 +101,7 @@ def login_form() -> None:
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.info(notice, icon=":material/logout:")
-    with st.form("sign_in", clear_on_submit=False):
+    with st.form("sign_in", clear_on_submit=True):
         st.subheader("Sign in")
         username = st.text_input("Username", key="sign_in_username", autocomplete="username")
         password = st.text_input(

@@ -34,9 +34,10 @@ from fundlens.errors import FundLensError
 USERS_DB = "users.sqlite"
 ROLES = ("operator", "analyst", "lp")
 USERNAME_RULE = (
-    "1-64 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
+    "1-128 characters: lower-case letters, digits, '.', '_', '-', '+' or '@' "
+    "(an e-mail address works), starting with a letter or digit"
 )
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,127}$")
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1024
 PASSWORD_RULE = (
