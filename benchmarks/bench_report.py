@@ -29,8 +29,9 @@ from pathlib import Path
 # finder then resolves `fundlens` as an empty namespace package).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fundlens import SEEDS_DIR, charts, report
+from fundlens import SEEDS_DIR, report
 from fundlens.refresh import refresh
+from fundlens.report import charts
 
 ONE_REPORT_TARGET_S = 5.0
 BATCH_TARGET_S = 60.0

@@ -229,6 +229,17 @@ def test_user_text_is_printed_as_plain_text(demo_home, lp):
     assert f"Confidential: prepared for {evil}" in text
 
 
+def test_no_warning_naming_another_lp_is_printed(demo_home, lp, all_lp_names):
+    with report.published(demo_home) as pub:
+        fq = report.read_fund_quarter(pub, FUND, pub.quarter(FUND, None))
+        stmt = statement.capital_account_statement(pub.con, FUND, fq.quarter_end, lp["lp_id"])
+    other = next(n for i, n in all_lp_names.items() if i != lp["lp_id"])
+    fq.warnings = [f"Commitment of {other} is late", "A warning about the fund only"]
+    text = " ".join(pdf_text(report.render(fq, stmt)).split())
+    assert "A warning about the fund only" in text
+    assert other not in text
+
+
 @pytest.mark.slow
 def test_batch_writes_one_private_file_per_lp(demo_home, warehouse, tmp_path, all_lp_names):
     expected = warehouse.execute(
