@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test browser refresh app demo-data lint format bench docs report-images clean
+.PHONY: help run test browser refresh app demo-data lint format bench screenshots docs report-images clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,7 +39,11 @@ format: $(VENV)/.installed-dev ## format Python and SQL in place
 bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part of the tests)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_performance.py
+	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_report.py
+
+screenshots: $(VENV)/.installed-dev ## render the README's screenshots into docs/img/ (needs make browser)
+	$(BIN)/python scripts/screenshots.py
 
 docs: $(VENV)/.installed ## generate the dbt docs site into target/ (from a copy: readers keep reading)
 	@test -e .fundlens/warehouse.duckdb || { echo "Nothing published yet: run make refresh first."; exit 1; }

@@ -147,7 +147,7 @@ def funds(user: User, wh: Warehouse) -> pd.DataFrame:
         wh,
         """
         select fund_id, fund_name, vintage_year, currency, committed_capital,
-               benchmark_index_code
+               benchmark_index_code, inception_date
         from marts.dim_funds
         order by vintage_year, fund_id
         """,
@@ -177,70 +177,68 @@ def quarters(user: User, wh: Warehouse, fund_id: str) -> list[dt.date]:
 # --- exposure ----------------------------------------------------------------
 
 
-def exposure_by_segment(
-    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date
+@dataclass(frozen=True)
+class Breakdown:
+    """One exposure mart: its key column, the column naming a category, and extras."""
+
+    mart: str
+    key: str
+    label: str
+    extra: tuple[str, ...] = ()
+
+
+BREAKDOWNS = {
+    "segment": Breakdown(
+        "exposure_by_segment",
+        "segment_code",
+        "segment_name",
+        ("segment_group", "cost", "cost_share", "gross_moic"),
+    ),
+    "industry": Breakdown("exposure_by_industry", "industry_code", "industry_name"),
+    "region": Breakdown("exposure_by_geography", "region", "region"),
+    "stage": Breakdown("exposure_by_stage", "stage", "stage", ("cost",)),
+}
+_STAGE_ORDER = "case stage when 'seed' then 1 when 'early' then 2 when 'growth' then 3 else 4 end"
+
+
+def exposure(
+    user: User, wh: Warehouse, fund_id: str, by: str, quarter_end: dt.date | None = None
 ) -> pd.DataFrame:
+    """The fund's exposure `by` segment, industry, region or stage: at `quarter_end`, or at
+    every quarter end (oldest first) when it is None. Stages come seed -> early -> growth,
+    other breakdowns largest first."""
     _check_fund(user, wh, fund_id)
+    b = BREAKDOWNS[by]  # a KeyError for anything else: `by` never comes from a user
+    columns = dict.fromkeys(
+        ["quarter_end", b.key, b.label, "company_count", "fair_value", "nav_share", *b.extra]
+    )
+    order = _STAGE_ORDER if by == "stage" else "fair_value desc"
+    where = "fund_id = ?" + ("" if quarter_end is None else " and quarter_end = ?")
+    params = (fund_id,) if quarter_end is None else (fund_id, quarter_end)
     return _query(
         wh,
-        """
-        select segment_code, segment_name, segment_group, company_count, cost,
-               fair_value, nav_share, cost_share, gross_moic, currency
-        from marts.exposure_by_segment
-        where fund_id = ? and quarter_end = ?
-        order by fair_value desc, segment_code
+        f"""
+        select {", ".join(columns)}, currency
+        from marts.{b.mart}
+        where {where}
+        order by quarter_end, {order}, {b.key}
         """,
-        fund_id,
-        quarter_end,
+        *params,
     )
 
 
-def exposure_by_industry(
-    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date
-) -> pd.DataFrame:
+def holdings_tree(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+    """Active holdings at the quarter end with their segment and segment group."""
     _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
-        select industry_code, industry_name, company_count, fair_value, nav_share, currency
-        from marts.exposure_by_industry
-        where fund_id = ? and quarter_end = ?
-        order by fair_value desc, industry_code
-        """,
-        fund_id,
-        quarter_end,
-    )
-
-
-def exposure_by_geography(
-    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date
-) -> pd.DataFrame:
-    _check_fund(user, wh, fund_id)
-    return _query(
-        wh,
-        """
-        select region, company_count, fair_value, nav_share, currency
-        from marts.exposure_by_geography
-        where fund_id = ? and quarter_end = ?
-        order by fair_value desc, region
-        """,
-        fund_id,
-        quarter_end,
-    )
-
-
-def exposure_by_stage(
-    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date
-) -> pd.DataFrame:
-    _check_fund(user, wh, fund_id)
-    return _query(
-        wh,
-        """
-        select stage, company_count, cost, fair_value, nav_share, currency
-        from marts.exposure_by_stage
-        where fund_id = ? and quarter_end = ?
-        order by case stage when 'seed' then 1 when 'early' then 2 when 'growth' then 3
-                 else 4 end, stage
+        select c.segment_group, c.segment_name, c.company_name, p.fair_value,
+               p.fair_value / sum(p.fair_value) over () as nav_share
+        from marts.fct_positions_quarterly as p
+        inner join marts.dim_companies as c on p.company_id = c.company_id
+        where p.fund_id = ? and p.quarter_end = ? and p.is_active and p.fair_value > 0
+        order by c.segment_group, c.segment_name, p.fair_value desc, c.company_name
         """,
         fund_id,
         quarter_end,
@@ -264,11 +262,50 @@ def concentration(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date)
     return None if df.empty else df.iloc[0].to_dict()
 
 
-# --- performance -------------------------------------------------------------
+# --- concentration over time and marks ---
 
 
-def fund_performance(user: User, wh: Warehouse, fund_id: str) -> pd.DataFrame:
-    """Every quarter of the fund's performance, oldest first (MartMissing if not built)."""
+def concentration_history(user: User, wh: Warehouse, fund_id: str) -> pd.DataFrame:
+    """The fund's concentration at every quarter end, oldest first."""
+    _check_fund(user, wh, fund_id)
+    return _query(
+        wh,
+        """
+        select quarter_end, active_company_count, top_1_share, top_5_share, top_10_share,
+               hhi, effective_holdings
+        from marts.portfolio_concentration
+        where fund_id = ?
+        order by quarter_end
+        """,
+        fund_id,
+    )
+
+
+def stale_marks(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+    """Active holdings whose latest mark is older than the quarter end."""
+    _check_fund(user, wh, fund_id)
+    return _query(
+        wh,
+        """
+        select c.company_name, p.mark_date, p.fair_value, p.currency
+        from marts.fct_positions_quarterly as p
+        inner join marts.dim_companies as c on p.company_id = c.company_id
+        where p.fund_id = ? and p.quarter_end = ? and p.is_active and p.is_mark_stale
+        order by p.mark_date nulls first, p.fair_value desc, c.company_name
+        """,
+        fund_id,
+        quarter_end,
+    )
+
+
+# --- performance ---
+
+
+def fund_performance(
+    user: User, wh: Warehouse, fund_id: str, upto: dt.date | None = None
+) -> pd.DataFrame:
+    """The fund's performance at every quarter end (up to `upto` if given), oldest first;
+    MartMissing if the mart is not built."""
     _check_fund(user, wh, fund_id)
     return _query(
         wh,
@@ -278,26 +315,36 @@ def fund_performance(user: User, wh: Warehouse, fund_id: str) -> pd.DataFrame:
                net_irr, ks_pme, direct_alpha, gross_cost, gross_total_value,
                gross_moic, gross_irr, currency
         from marts.fund_performance
-        where fund_id = ?
+        where fund_id = ? and quarter_end <= ?
         order by quarter_end
         """,
         fund_id,
+        upto or dt.date.max,
     )
 
 
-# --- portfolio ---------------------------------------------------------------
+# --- companies -----------------------------------------------------------------
 
 
-def positions(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+def companies(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
+    """Every company the fund has held by the quarter end, with its position then and its
+    main industry (largest revenue share)."""
     _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
-        select c.company_name, c.segment_name, c.hq_country, c.region, p.stage,
-               p.cost, p.proceeds, p.fair_value, p.total_value, p.gross_moic,
-               p.is_active, p.is_mark_stale, p.currency
+        with main_industry as (
+            select company_id, arg_max(industry_name, revenue_share) as main_industry
+            from marts.company_industry_weights
+            group by company_id
+        )
+        select p.company_id, c.company_name, c.segment_name, c.segment_group,
+               i.main_industry, c.hq_country, c.region, p.stage,
+               case when p.is_active then 'held' else 'exited' end as status,
+               p.is_mark_stale, p.cost, p.proceeds, p.fair_value, p.gross_moic, p.currency
         from marts.fct_positions_quarterly as p
         inner join marts.dim_companies as c on p.company_id = c.company_id
+        left join main_industry as i on p.company_id = i.company_id
         where p.fund_id = ? and p.quarter_end = ?
         order by p.fair_value desc, c.company_name
         """,
@@ -306,24 +353,76 @@ def positions(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> 
     )
 
 
-def company_kpis(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.DataFrame:
-    """Latest KPIs of the companies the fund holds at the quarter end."""
+def company_marks(user: User, wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame:
+    """The fund's position in one company at every quarter end, oldest first."""
     _check_fund(user, wh, fund_id)
     return _query(
         wh,
         """
-        select c.company_name, k.* exclude (company_id)
-        from marts.company_kpis_latest as k
-        inner join marts.dim_companies as c on k.company_id = c.company_id
-        where k.company_id in (
-            select company_id
-            from marts.fct_positions_quarterly
-            where fund_id = ? and quarter_end = ? and is_active
-        )
-        order by c.company_name
+        select quarter_end, cost, proceeds, fair_value, total_value, gross_moic, is_active,
+               is_mark_stale, mark_date, valuation_method, stage, currency
+        from marts.fct_positions_quarterly
+        where fund_id = ? and company_id = ?
+        order by quarter_end
         """,
         fund_id,
-        quarter_end,
+        company_id,
+    )
+
+
+def company_rounds(user: User, wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame:
+    """The fund's investment rounds in one company, oldest first."""
+    _check_fund(user, wh, fund_id)
+    return _query(
+        wh,
+        """
+        select investment_date, round_label, stage, instrument, local_amount, local_currency,
+               fund_amount, currency, post_money_valuation, ownership_pct
+        from marts.fct_investments
+        where fund_id = ? and company_id = ?
+        order by investment_date, investment_id
+        """,
+        fund_id,
+        company_id,
+    )
+
+
+def company_kpis_of(user: User, wh: Warehouse, fund_id: str, company_id: str) -> dict | None:
+    """One company's latest KPIs with their fund-currency equivalents; None if it reports
+    none (or the fund never invested in it)."""
+    _check_fund(user, wh, fund_id)
+    df = _query(
+        wh,
+        """
+        select k.period_end, k.revenue_ttm, k.arr, k.revenue_growth_yoy, k.gross_margin_pct,
+               k.headcount, k.cash_balance, k.net_burn, k.runway_months, k.currency,
+               f.fund_currency, f.fx_rate_to_fund, f.revenue_ttm_fund_currency,
+               f.arr_fund_currency, f.cash_balance_fund_currency, f.net_burn_fund_currency
+        from marts.fund_company_kpis as f
+        inner join marts.company_kpis_latest as k on f.company_id = k.company_id
+        where f.fund_id = ? and f.company_id = ?
+        """,
+        fund_id,
+        company_id,
+    )
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def company_industries(user: User, wh: Warehouse, fund_id: str, company_id: str) -> pd.DataFrame:
+    """One company's look-through weights by end market, largest first (empty unless the
+    fund has invested in it)."""
+    _check_fund(user, wh, fund_id)
+    return _query(
+        wh,
+        """
+        select industry_name, revenue_share, is_default_allocation
+        from marts.company_industry_weights
+        where company_id = ?
+          and company_id in (select company_id from marts.fct_investments where fund_id = ?)
+        order by revenue_share desc, industry_code
+        """,
+        company_id,
+        fund_id,
     )
 
 
@@ -349,6 +448,20 @@ def market_coverage(user: User, wh: Warehouse, fund_id: str, quarter_end: dt.dat
         """,
         fund_id,
         quarter_end,
+    )
+
+
+def market_growth(user: User, wh: Warehouse) -> pd.DataFrame:
+    """Each segment's market size and growth per year, oldest first (public market data)."""
+    _require(user, "operator", "analyst", "lp")
+    return _query(
+        wh,
+        """
+        select segment_code, segment_name, segment_group, market_year, market_size_usd_bn,
+               is_estimate, market_share, growth_yoy
+        from marts.market_size_by_segment
+        order by market_year, segment_code
+        """,
     )
 
 
