@@ -90,7 +90,7 @@ def test_report_shows_fund_quarter_and_performance_as_the_app_formats_them(
     lp_text, warehouse, quarters
 ):
     perf = warehouse.execute(
-        "select f.fund_name, p.* from marts.fund_performance as p "
+        "select f.fund_name, f.inception_date, p.* from marts.fund_performance as p "
         "inner join marts.dim_funds as f on p.fund_id = f.fund_id "
         "where p.fund_id = ? and p.quarter_end = ?",
         [FUND, quarters[0]],
@@ -102,7 +102,9 @@ def test_report_shows_fund_quarter_and_performance_as_the_app_formats_them(
     assert cells_after(lp_text, "Net asset value", 1) == [fmt.money(row["net_asset_value"], ccy)]
     assert cells_after(lp_text, "Paid-in", 1) == [fmt.money(row["paid_in_capital"], ccy)]
     assert cells_after(lp_text, "TVPI", 1) == [fmt.multiple(row["tvpi"])]
-    assert cells_after(lp_text, "Net IRR", 1) == [fmt.pct(row["net_irr"])]
+    years = (pd.Timestamp(quarters[0]) - pd.Timestamp(row["inception_date"])).days / 365.25
+    assert cells_after(lp_text, "Net IRR", 1) == [fmt.irr(row["net_irr"], years)]
+    assert years > 1 and fmt.irr(row["net_irr"], years).endswith("%")
     # The app's formats, written out: compact money, two-decimal multiples, 1-decimal %.
     assert fmt.money(row["net_asset_value"], ccy).startswith("$")
     assert fmt.money(row["net_asset_value"], ccy)[-1] in "KMB"

@@ -64,7 +64,7 @@ class Published:
         return self.df(
             """
             select fund_id, fund_name, vintage_year, currency, committed_capital,
-                   benchmark_index_code
+                   benchmark_index_code, inception_date
             from marts.dim_funds
             order by fund_id
             """
@@ -191,6 +191,13 @@ class FundQuarter:
     @property
     def currency(self) -> str:
         return str(self.fund["currency"])
+
+    def age_years(self, quarter_end: object) -> float | None:
+        """The fund's age at a quarter end (an IRR is n/m under a year, as in the app)."""
+        inception = self.fund.get("inception_date")
+        if fmt.is_missing(inception):
+            return None
+        return (pd.Timestamp(quarter_end) - pd.Timestamp(inception)).days / 365.25
 
     @property
     def row(self) -> pd.Series:

@@ -240,7 +240,7 @@ def _cover(fq: FundQuarter, stmt: statement.Statement, page: _Page) -> list:
         ["Net asset value", fmt.money(row["net_asset_value"], ccy)],
         ["Paid-in capital", fmt.money(row["paid_in_capital"], ccy)],
         ["TVPI", fmt.multiple(row["tvpi"])],
-        ["Net IRR", fmt.pct(row["net_irr"])],
+        ["Net IRR", fmt.irr(row["net_irr"], fq.age_years(fq.quarter_end))],
     ]
     counts = fq.events["event"].value_counts() if not fq.events.empty else pd.Series(dtype=int)
     activity = ", ".join(f"{n} {kind.lower()}(s)" for kind, n in counts.items()) or "none"
@@ -287,14 +287,14 @@ def _summary(fq: FundQuarter) -> list:
     ]
     performance = [
         [f"Performance since inception, as at {as_at}", ""],
-        ["Net IRR", fmt.pct(row["net_irr"])],
+        ["Net IRR", fmt.irr(row["net_irr"], fq.age_years(fq.quarter_end))],
         ["TVPI", fmt.multiple(row["tvpi"])],
         ["DPI", fmt.multiple(row["dpi"])],
         ["RVPI", fmt.multiple(row["rvpi"])],
-        ["Gross IRR", fmt.pct(row["gross_irr"])],
+        ["Gross IRR", fmt.irr(row["gross_irr"], fq.age_years(fq.quarter_end))],
         ["Gross MOIC", fmt.multiple(row["gross_moic"])],
         [f"KS-PME ({vs})", fmt.number(row["ks_pme"], 2)],
-        [f"Direct Alpha ({vs})", fmt.pct(row["direct_alpha"])],
+        [f"Direct Alpha ({vs})", fmt.irr(row["direct_alpha"], fq.age_years(fq.quarter_end))],
     ]
     half = (WIDTH - 6 * mm) / 2
     side_by_side = Table(
@@ -348,8 +348,8 @@ def _history_table(fq: FundQuarter, quarters: int = 8) -> Table:
             fmt.money(r["net_asset_value"], ccy),
             fmt.multiple(r["dpi"]),
             fmt.multiple(r["tvpi"]),
-            fmt.pct(r["net_irr"]),
-            fmt.pct(r["gross_irr"]),
+            fmt.irr(r["net_irr"], fq.age_years(r["quarter_end"])),
+            fmt.irr(r["gross_irr"], fq.age_years(r["quarter_end"])),
         ]
         for _, r in recent.iterrows()
     ]
@@ -580,7 +580,8 @@ def _notes(fq: FundQuarter, stmt: statement.Statement) -> list:
         "Net IRR is XIRR (actual/365 days) of the LPs' capital calls (negative) and "
         "distributions (positive) plus the NAV at the quarter end; gross IRR the same of the "
         "fund's investments, realizations and the fair value of its holdings. Where the flows "
-        "admit several rates the one closest to 10% is shown; '—' where none exists.",
+        "admit several rates the one closest to 10% is shown; '—' where none exists, "
+        "'n/m' (not meaningful) until the fund is a year old.",
         "TVPI = DPI + RVPI, where DPI is distributed and RVPI the NAV over paid-in capital. "
         "Gross MOIC is the holdings' total value (proceeds + fair value) over their cost.",
         (
