@@ -160,7 +160,6 @@ EXPOSURES = (
     ("Region", "exposure_by_geography", "region"),
     ("Stage", "exposure_by_stage", "stage"),
 )
-STAGE_ORDER = {"seed": 1, "early": 2, "growth": 3}
 VALUATION_METHODS = {
     "last_round": "Last round",
     "comparables": "Comparables",
@@ -235,7 +234,7 @@ def read_fund_quarter(pub: Published, fund_id: str, quarter_end: dt.date) -> Fun
             quarter_end,
         )
         if mart == "exposure_by_stage":
-            df = df.sort_values("label", key=lambda s: s.map(STAGE_ORDER).fillna(9))
+            df = df.sort_values("label", key=lambda s: s.map(fmt.stage_sort_key))
         if mart in ("exposure_by_geography", "exposure_by_stage"):
             df["label"] = df["label"].map(fmt.humanize)
         exposures[title] = df.reset_index(drop=True)
