@@ -16,6 +16,7 @@ import pytest
 from fundlens import formatting as fmt
 from fundlens import report, statement
 from fundlens.cli import main
+from fundlens.errors import FundLensError
 
 FUND = "F001"
 
@@ -427,3 +428,12 @@ def test_quarter_events_classify_the_changes():
         ("Write-off", "Written", 40.0),
     }
     assert list(events["event"])[:2] == ["New investment", "Follow-on"]
+
+
+def test_an_older_warehouse_is_a_clear_error(demo_home):
+    """A published version built by an older FundLens (a mart or column missing)."""
+    with report.published(demo_home) as pub:
+        with pytest.raises(FundLensError, match="lacks what the report reads"):
+            pub.df("select no_such_column from marts.dim_funds")
+        with pytest.raises(FundLensError, match="lacks what the report reads"):
+            pub.df("select * from marts.no_such_mart")

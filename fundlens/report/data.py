@@ -51,12 +51,19 @@ class Published:
         self.con.close()
 
     def df(self, sql: str, *params: object) -> pd.DataFrame:
-        return self.con.execute(sql, list(params)).df()
+        try:
+            return self.con.execute(sql, list(params)).df()
+        except (duckdb.CatalogException, duckdb.BinderException) as exc:
+            raise FundLensError(
+                f"The published version {self.version} lacks what the report reads "
+                f"({str(exc).splitlines()[0]}); run `fundlens refresh` with this FundLens "
+                "version first."
+            ) from None
 
     def built_at(self) -> str | None:
         try:
             df = self.df("select built_at from meta.build_info limit 1")
-        except duckdb.CatalogException:
+        except FundLensError:
             return None
         return None if df.empty else str(df.iloc[0, 0])
 
