@@ -221,7 +221,12 @@ def render(
 def _cover(fq: FundQuarter, stmt: statement.Statement, page: _Page) -> list:
     ccy = fq.currency
     row = fq.row
-    built = fq.built_at or "unknown"
+    built = (
+        f"{pd.Timestamp(fq.built_at).tz_convert('UTC'):%d %b %Y %H:%M} UTC"
+        if fq.built_at and pd.Timestamp(fq.built_at).tzinfo
+        else fq.built_at or "unknown"
+    )
+    quarter = f"{page.quarter} (quarter ending {fq.quarter_end:%d %b %Y})"
     prepared = (
         f"Confidential: prepared for {stmt.lp_name}"
         if stmt.lp_id is not None
@@ -229,7 +234,7 @@ def _cover(fq: FundQuarter, stmt: statement.Statement, page: _Page) -> list:
     )
     facts = [
         ["Fund", str(fq.fund["fund_name"])],
-        ["Quarter", page.quarter],
+        ["Quarter", quarter],
         ["Vintage", str(fq.fund["vintage_year"])],
         ["Reporting currency", ccy],
         ["Data version", f"{fq.version} (built {built})"],
@@ -250,7 +255,7 @@ def _cover(fq: FundQuarter, stmt: statement.Statement, page: _Page) -> list:
         Spacer(1, 4 * mm),
         _p(str(fq.fund["fund_name"]), "title"),
         Spacer(1, 2 * mm),
-        _p(page.quarter, "subtitle"),
+        _p(quarter, "subtitle"),
         Spacer(1, 10 * mm),
         _p(prepared, "confidential"),
         Spacer(1, 8 * mm),
