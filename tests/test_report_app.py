@@ -4,19 +4,22 @@ any. Checked in the query layer (called directly) and in a real browser."""
 from __future__ import annotations
 
 import io
+import secrets
+import shutil
 import sys
 from pathlib import Path
 
 import pypdf
 import pytest
 from signin import ANALYST, LP_BOTH, LP_F001_ONLY, OPERATOR, app_as
-from test_browser import CHROMIUM, app_url, browser, browser_home, page, sign_in
 
-from fundlens import PROJECT_DIR
+from fundlens import PROJECT_DIR, users
 from fundlens.users import NotAuthorized
 
 sys.path.insert(0, str(PROJECT_DIR / "app"))  # the app's own modules, as Streamlit imports them
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 import queries
+from appdriver import CHROMIUM, chromium, open_page, running_app, sign_in
 
 
 def pdf_text(data: bytes) -> str:
@@ -83,21 +86,25 @@ def test_capital_account_page_offers_the_report_to_lps_and_operators(demo_home, 
         assert len(_download_buttons(at)) == 1, user.role
 
 
-# The browser fixtures of tests/test_browser.py (one app server for this module).
-__all__ = ["app_url", "browser", "browser_home", "page"]
-
-
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
-def test_an_lp_downloads_its_own_report_in_the_browser(app_url, page, lp_names):
-    """Signed in as LP006 (tests/test_browser.py's `gulf`), the Capital account page's button
-    downloads LP006's report of F001 and nothing about another LP."""
-    sign_in(page, app_url, "gulf")
-    page.get_by_role("link", name="Capital account").click()
-    button = page.get_by_role("button", name="Quarterly report (PDF)")
-    button.wait_for(timeout=60_000)
-    with page.expect_download(timeout=120_000) as download:
-        button.click()
-    assert download.value.suggested_filename.endswith("_LP006.pdf")
-    text = pdf_text(Path(download.value.path()).read_bytes())
+def test_an_lp_downloads_its_own_report_in_the_browser(demo_home, tmp_path, lp_names):
+    """Signed in as an LP of F001, the Capital account page's button downloads that LP's
+    report and nothing about another LP."""
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home, symlinks=True)
+    password = secrets.token_urlsafe(16)
+    users.add_user(home, "gulf", "lp", password, lp_id="LP006")
+    with running_app(home) as url, chromium() as browser:
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        sign_in(page, url, "gulf", password)
+        open_page(page, url, "Capital account")
+        button = page.get_by_role("button", name="Quarterly report (PDF)")
+        with page.expect_download(timeout=120_000) as download:
+            button.click()
+        assert download.value.suggested_filename.endswith("_LP006.pdf")
+        data = Path(download.value.path()).read_bytes()
+        context.close()
+    text = pdf_text(data)
     assert f"Confidential: prepared for {lp_names['LP006']}" in text
     assert not [n for i, n in lp_names.items() if i != "LP006" and n in text]
