@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test browser refresh app demo-data lint format bench bench-scale screenshots docs clean
+.PHONY: help run test browser refresh app demo-data lint format bench bench-scale screenshots docs report-images clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_performance.py
 	$(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/bench_report.py
 
 screenshots: $(VENV)/.installed-dev ## render the README's screenshots into docs/img/ (needs make browser)
 	$(BIN)/python scripts/screenshots.py
@@ -53,6 +54,9 @@ docs: $(VENV)/.installed ## generate the dbt docs site into target/ (from a copy
 	tmp=$$(mktemp -d) && cp -L .fundlens/warehouse.duckdb $$tmp/docs.duckdb && \
 	FUNDLENS_DB_PATH=$$tmp/docs.duckdb $(BIN)/dbt docs generate --profiles-dir . --project-dir .; \
 	status=$$?; rm -rf $$tmp; exit $$status
+
+report-images: $(VENV)/.installed-dev ## render the first pages of a demo LP report into docs/img/
+	$(BIN)/python scripts/report_pages.py
 
 clean: ## remove the virtualenv, the demo home and dbt's target/
 	rm -rf $(VENV) .fundlens target logs

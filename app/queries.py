@@ -540,3 +540,20 @@ def lp_cash_flows(
     """One LP's share of the fund's calls and distributions, by quarter and purpose."""
     lp_id = _check_lp_fund(user, wh, fund_id, lp_id)
     return _private_query(wh, statement.FLOWS_SQL, fund_id, lp_id, lp_id)
+
+
+# --- the quarterly report (PDF) --------------------------------------------------
+
+
+def quarterly_report(
+    user: User, wh: Warehouse, fund_id: str, quarter_end: dt.date, lp_id: str | None = None
+) -> bytes:
+    """The quarterly report PDF of one fund and quarter. An LP gets its own report only
+    (`lp_id` must be None or its own); an operator any LP's, or the fund's total with
+    `lp_id` None; analysts none (it holds LP data). Built from `wh`'s version."""
+    from fundlens import report  # reportlab and matplotlib load on the first download
+
+    _require(user, "operator", "lp")
+    if user.is_lp or lp_id is not None:
+        lp_id = _check_lp_fund(user, wh, fund_id, lp_id)
+    return report.build_report(wh.home, fund_id, quarter_end, lp_id, database=wh.path)

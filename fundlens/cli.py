@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -96,6 +98,51 @@ def cmd_status(args: argparse.Namespace) -> int:
         if run["outcome"] == "failed" and run.get("error"):
             first_lines = run["error"].splitlines()[:6]
             print("\n".join("      " + line for line in first_lines))
+    return 0
+
+
+def _quarter(text: str) -> dt.date:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a date written YYYY-MM-DD (a quarter end, e.g. 2026-09-30)"
+    )
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from fundlens import report  # reportlab and matplotlib load only for this command
+
+    if args.all:
+        if args.lp:
+            raise FundLensError("--lp and --all exclude each other: --all writes every LP's.")
+        if args.out is None:
+            raise FundLensError("--all needs --out DIR, the folder to write the reports in.")
+        bar = None
+
+        def progress(done: int, total: int, job: report.BatchJob) -> None:
+            nonlocal bar
+            if bar is None:
+                from tqdm import tqdm
+
+                bar = tqdm(total=total, unit="report", file=sys.stderr, disable=None)
+            bar.set_postfix_str(f"{job.fund_id} {job.lp_id}", refresh=False)
+            bar.update(1)
+
+        try:
+            paths = report.write_batch(args.home, args.out, args.quarter, args.fund, progress)
+        finally:
+            if bar is not None:
+                bar.close()
+        funds = sorted({p.name.split("_")[0] for p in paths})
+        print(f"Wrote {len(paths)} LP report(s) for {', '.join(funds)} to {args.out}")
+        return 0
+    if args.fund is None:
+        raise FundLensError("Say which fund with --fund ID (or --all for every LP's report).")
+    path = report.write_report(args.home, args.fund, args.quarter, args.lp, args.out)
+    print(f"Wrote {path}")
     return 0
 
 
@@ -294,6 +341,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--limit", type=int, default=10, metavar="N", help="runs shown (default 10)")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser(
+        "report",
+        help="write the quarterly report (PDF) of a fund, or every LP's",
+        description=(
+            "Write the quarterly report of a fund as a PDF, laid out as LPs expect (ILPA): "
+            "fund summary, capital account statement (QTD, YTD, since inception), "
+            "portfolio and notes, from the published warehouse. With --lp, the report is "
+            "that LP's (its own capital account, marked confidential for it); without, "
+            "the capital account is the fund's total. --all writes the quarterly batch: "
+            "one report per LP of every fund (or of --fund) into --out DIR. Report files "
+            "are readable by their owner only. Exit codes: 0 written, 1 refused (unknown "
+            "fund, quarter or LP; nothing published)."
+        ),
+    )
+    p.add_argument("--fund", metavar="ID", help="the fund's fund_id (required without --all)")
+    p.add_argument(
+        "--quarter",
+        type=_quarter,
+        metavar="YYYY-MM-DD",
+        help="the quarter end (default: the fund's latest reported quarter)",
+    )
+    p.add_argument("--lp", metavar="ID", help="the LP's lp_id: write that LP's report")
+    p.add_argument(
+        "--all", action="store_true", help="every LP's report for the quarter, into --out DIR"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="PATH",
+        help="the PDF file to write (default: FUND_QUARTER_LP.pdf here); with --all, the "
+        "folder (created)",
+    )
+    p.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "app",

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from fundlens import formatting as fmt
 from fundlens.errors import FundLensError
 
 CONTRIBUTION_PURPOSES = {
@@ -110,6 +111,33 @@ class Statement:
     table: pd.DataFrame  # section, line, qtd, ytd, itd, note
     periods: dict[str, tuple[dt.date | None, dt.date]] = field(default_factory=dict)
     notes: tuple[str, ...] = STATEMENT_NOTES
+
+    def display(self) -> pd.DataFrame:
+        """The table as shown, in the app and in the PDF alike: line, qtd, ytd, itd as text
+        (amounts in whole units of the currency, the share and IRR as percentages,
+        multiples as 1.23x, 'not reported' for lines our data lacks, blank where a line
+        has no value for the period)."""
+
+        def money(value: float | None) -> str:
+            return fmt.money(value, self.currency, compact=False)
+
+        ratios = {"Ownership share": lambda v: fmt.pct(v, 2), "Net IRR": fmt.pct}
+        ratios.update(dict.fromkeys(("DPI", "RVPI", "TVPI"), fmt.multiple))
+
+        def shown(row: pd.Series, column: str) -> str:
+            if row["note"] == NOT_REPORTED_NOTE:
+                return "not reported"
+            if row["section"] == "As at quarter end" and column != "itd":
+                return ""
+            return ratios.get(row["line"], money)(row[column])
+
+        rows = list(self.table.iterrows())
+        return pd.DataFrame(
+            {
+                "line": self.table["line"],
+                **{col: [shown(r, col) for _, r in rows] for col in ("qtd", "ytd", "itd")},
+            }
+        )
 
     def line(self, name: str) -> pd.Series:
         """One line's row (qtd, ytd, itd, ...) by its label."""

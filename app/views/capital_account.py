@@ -6,6 +6,7 @@ import streamlit as st
 
 import formatting as fmt
 import queries
+import report_button
 import ui
 from fundlens import statement as stmt
 from fundlens.errors import FundLensError
@@ -41,6 +42,7 @@ except FundLensError as exc:
     st.stop()
 
 st.subheader(statement.lp_name)
+report_button.quarterly_report(sel, lp_id)
 qtd_start, _ = statement.periods["qtd"]
 ytd_start, _ = statement.periods["ytd"]
 st.caption(
@@ -65,29 +67,8 @@ m[1].metric("NAV", fmt.money(value("Ending NAV"), ccy))
 m[2].metric("DPI", fmt.multiple(value("DPI")))
 m[3].metric("TVPI", fmt.multiple(value("TVPI")))
 
-FORMATS = {"Ownership share": lambda v: fmt.pct(v, 2), "Net IRR": fmt.pct}
-for ratio in ("DPI", "RVPI", "TVPI"):
-    FORMATS[ratio] = fmt.multiple
-
-
-def shown(row: pd.Series, column: str) -> str:
-    if row["note"] == stmt.NOT_REPORTED_NOTE:
-        return "not reported"
-    if row["section"] == "As at quarter end" and column != "itd":
-        return ""
-    formatter = FORMATS.get(row["line"], lambda v: fmt.money(v, ccy, compact=False))
-    return formatter(row[column])
-
-
 table = statement.table
-display = pd.DataFrame(
-    {
-        "line": table["line"],
-        "qtd": [shown(r, "qtd") for _, r in table.iterrows()],
-        "ytd": [shown(r, "ytd") for _, r in table.iterrows()],
-        "itd": [shown(r, "itd") for _, r in table.iterrows()],
-    }
-)
+display = statement.display()
 st.dataframe(
     display,
     hide_index=True,

@@ -6,11 +6,13 @@ import streamlit as st
 
 import formatting as fmt
 import queries
+import report_button
 import ui
 
 sel = ui.selection()
 user, wh, fund, quarter, ccy = sel.user, sel.warehouse, sel.fund_id, sel.quarter_end, sel.currency
 ui.page_header("Overview", sel)
+report_button.quarterly_report(sel)  # an LP: its own report; an operator: the fund's
 
 try:
     history = queries.fund_performance(user, wh, fund, quarter)
