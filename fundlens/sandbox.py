@@ -1,0 +1,320 @@
+"""Analysts' ad-hoc SQL: the one sandboxed path for `fundlens sql` and the app's SQL page.
+
+A query runs in a worker process of its own, against `<home>/public.duckdb` opened
+read-only and locked down before the query is seen:
+
+- external access, extension loading and persistent secrets off, no temp directory,
+  the local file system disabled (else `read_blob()` could read the database file
+  itself), then the configuration locked (`lock_configuration` last);
+- exactly one read-only statement (SELECT, WITH, FROM, VALUES, TABLE, DESCRIBE,
+  SUMMARIZE, SHOW, EXPLAIN: DuckDB parses all but EXPLAIN as SELECT);
+- a DuckDB memory limit and `max_execution_time`, plus an address-space rlimit on the
+  worker (DuckDB's memory limit is not a hard cap) and a wall-clock timeout after which
+  the parent kills the worker;
+- at most `max_rows` rows come back, with a flag when there were more.
+
+Every refusal or failure is a `QueryRefused` with one sentence: which rule, or
+DuckDB's own message. `public.duckdb` holds no private data (schemas cannot be hidden
+inside one DuckDB file, so the private marts never enter it).
+
+This module imports neither duckdb nor pandas, so that `fundlens sql` starts fast: the
+worker imports DuckDB's engine, `_duckdb`, the C++ extension the `duckdb` package
+re-exports (the package's Python relation API, which the sandbox does not use, costs
+another 0.3 s of imports). The app keeps one `Sandbox("forkserver")`, whose server
+process has the engine imported already; the command line forks its worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import re
+import resource
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from fundlens.errors import FundLensError
+from fundlens.home import public_path, resolve_home
+
+SQL_ROLES = frozenset({"operator", "analyst"})  # who may run ad-hoc SQL
+READ_ONLY_TYPES = frozenset({"SELECT", "EXPLAIN"})  # DuckDB StatementType names
+ALLOWED_WORDS = "SELECT, WITH, DESCRIBE, SUMMARIZE, SHOW or EXPLAIN"
+STARTUP_TIMEOUT_S = 60.0  # a worker importing duckdb on a busy machine
+KILL_GRACE_S = 1.0  # DuckDB interrupts itself at the timeout; the parent kills after this
+
+
+class HasRole(Protocol):
+    role: str
+
+
+@dataclass(frozen=True)
+class ShellUser:
+    """Whoever runs `fundlens sql` on the server: they can read the home's files anyway."""
+
+    name: str = "command line"
+    role: str = "operator"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_rows: int = 10_000
+    timeout_s: float = 30.0
+    memory_mb: int = 512  # DuckDB's memory_limit
+    address_space_mb: int = 2048  # RLIMIT_AS of the worker (DuckDB itself reserves ~0.8 GB)
+    threads: int = 2
+    max_result_mb: int = 64  # the rows as sent back to the caller
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    types: list[str]  # DuckDB's type names
+    rows: list[tuple]
+    truncated: bool  # True when the query returned more than max_rows rows
+    elapsed_s: float  # from handing the query to the worker to having the rows
+    version: str  # the published version the query read
+
+
+class QueryRefused(FundLensError):
+    """The query was not run, or failed; the message is one sentence for the analyst."""
+
+
+class Sandbox:
+    """Runs queries in worker processes started with one multiprocessing start method.
+
+    "fork" suits a single-threaded caller that has not imported duckdb (the command
+    line); "forkserver" a threaded server (the app): its server process imports duckdb
+    once, and each worker forks from it ready to run.
+    """
+
+    def __init__(self, start_method: str = "forkserver"):
+        self.start_method = start_method
+        self._ctx = multiprocessing.get_context(start_method)
+        if start_method == "forkserver":
+            # The server imports these once; "__main__" too, else every worker would
+            # re-run the main script (streamlit's, pytest's) before running its query.
+            self._ctx.set_forkserver_preload(["__main__", "_duckdb", __name__])
+
+    def warm_up(self) -> None:
+        """Start the fork server now, so the first query does not wait for it."""
+        if self.start_method == "forkserver":
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
+
+    def run(
+        self,
+        sql: str,
+        *,
+        user: HasRole,
+        home: str | os.PathLike | None = None,
+        limits: Limits = Limits(),  # noqa: B008 - frozen, safe as a default
+    ) -> QueryResult:
+        """Run one read-only statement on the published `public.duckdb` of `home`."""
+        role = getattr(user, "role", None)
+        if role not in SQL_ROLES:
+            raise QueryRefused(
+                f"Ad-hoc SQL is open to operators and analysts only, not to role {role!r}."
+            )
+        if not sql or not sql.strip():
+            raise QueryRefused("The query is empty: write one SELECT statement.")
+        home_dir = resolve_home(home)
+        try:
+            # One read of the links: the file and its version directory always agree.
+            path = public_path(home_dir).resolve(strict=True)
+        except (FileNotFoundError, RuntimeError):
+            raise QueryRefused(
+                f"Nothing is published in {home_dir} yet; run `fundlens refresh` first."
+            ) from None
+        kind, payload, elapsed = self._execute(str(path), sql, limits)
+        if kind != "ok":
+            raise QueryRefused(payload)
+        columns, types, rows, truncated = payload
+        return QueryResult(columns, types, rows, truncated, elapsed, path.parent.name)
+
+    def _execute(self, path: str, sql: str, limits: Limits) -> tuple[str, Any, float]:
+        parent_end, child_end = self._ctx.Pipe(duplex=False)
+        worker = self._ctx.Process(
+            target=_worker_main,
+            args=(child_end, path, sql, limits),
+            name="fundlens-sql",
+            daemon=True,
+        )
+        try:
+            worker.start()
+        except OSError as exc:
+            raise QueryRefused(f"The query worker could not start: {exc}.") from None
+        child_end.close()
+        try:
+            if not parent_end.poll(STARTUP_TIMEOUT_S):
+                return "error", "The query worker did not start in time; try again.", 0.0
+            try:
+                parent_end.recv()  # "ready": duckdb imported, limits set
+                started = time.perf_counter()
+                if not parent_end.poll(limits.timeout_s + KILL_GRACE_S):
+                    return "error", _timeout_message(limits), time.perf_counter() - started
+                kind, blob = parent_end.recv()
+            except (EOFError, OSError):
+                worker.join(1)
+                return "error", _died_message(limits, worker.exitcode), 0.0
+            elapsed = time.perf_counter() - started
+            return kind, pickle.loads(blob) if kind == "ok" else blob, elapsed
+        finally:
+            parent_end.close()
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+
+
+# --- messages ------------------------------------------------------------------------
+
+
+def _timeout_message(limits: Limits) -> str:
+    return (
+        f"The query was stopped after the {limits.timeout_s:g} s time limit; "
+        "narrow it down or aggregate more."
+    )
+
+
+def _died_message(limits: Limits, exitcode: int | None = None) -> str:
+    how = f" (exit code {exitcode})" if exitcode else ""
+    return (
+        f"The query's worker process stopped{how}, most likely because the query needed "
+        f"more than the sandbox's {limits.address_space_mb} MB of memory; narrow it down "
+        "or aggregate more."
+    )
+
+
+def _one_sentence(message: str) -> str:
+    """DuckDB's message without its query excerpt and hints, on one line."""
+    message = re.split(r"\n\s*(?:LINE \d+:|Possible solutions:)", message, maxsplit=1)[0]
+    return " ".join(message.split())
+
+
+def _refusal(exc: Exception, limits: Limits) -> str:
+    name = type(exc).__name__
+    if name == "InterruptException":
+        return _timeout_message(limits)
+    if name == "OutOfMemoryException":
+        return (
+            f"The query needed more than the {limits.memory_mb} MB memory limit and was "
+            "stopped; narrow it down or aggregate more."
+        )
+    if name == "PermissionException":
+        return (
+            "Files, the network, extensions and settings are out of reach here: "
+            f"queries read the tables of public.duckdb only ({_one_sentence(str(exc))})."
+        )
+    return _one_sentence(str(exc))
+
+
+def check_statement(sql: str) -> str | None:
+    """Why `sql` may not run in the sandbox, or None when it is one read-only statement.
+
+    Imports DuckDB's engine (the worker calls it).
+    """
+    duckdb = _engine()
+
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        return _one_sentence(str(exc))
+    if not statements:
+        return "The query is empty: write one SELECT statement."
+    if len(statements) > 1:
+        return (
+            f"Only one statement can run at a time; this text has {len(statements)} "
+            "(separate them and run each on its own)."
+        )
+    kind = statements[0].type.name
+    if kind not in READ_ONLY_TYPES:
+        hint = " (PIVOT needs an explicit IN list here)" if kind == "MULTI" else ""
+        return (
+            f"Only read-only queries ({ALLOWED_WORDS}) can run here; "
+            f"this is {'an' if kind[0] in 'AEIOU' else 'a'} {kind} statement{hint}."
+        )
+    return None
+
+
+# --- the worker ----------------------------------------------------------------------
+
+
+def _engine():
+    """DuckDB's engine: the C++ extension that the `duckdb` package re-exports."""
+    import _duckdb
+
+    return _duckdb
+
+
+def _connect(path: str, limits: Limits):
+    """`path` read-only, locked down before any user SQL is seen (order matters)."""
+    duckdb = _engine()
+
+    con = duckdb.connect(
+        path,
+        read_only=True,
+        config={
+            "enable_external_access": False,  # first: the settings below depend on it
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_community_extensions": False,
+            "allow_persistent_secrets": False,
+            "python_enable_replacements": False,
+            "temp_directory": "",
+            "threads": limits.threads,
+            "memory_limit": f"{limits.memory_mb}MB",
+            "max_execution_time": int(limits.timeout_s * 1000),  # milliseconds
+        },
+    )
+    con.execute("set disabled_filesystems = 'LocalFileSystem'")  # after external access is off
+    con.execute("set enable_progress_bar = false")  # it would draw on the caller's terminal
+    con.execute("set lock_configuration = true")  # last
+    return con
+
+
+def _worker_main(conn, path: str, sql: str, limits: Limits) -> None:
+    """Run in the worker process: report ("ok", pickled rows) or ("error", sentence)."""
+    size = limits.address_space_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    os.environ.clear()  # nothing of the server's environment is the query's business
+    duckdb = _engine()
+
+    conn.send("ready")
+    try:
+        reason = check_statement(sql)
+        if reason is not None:
+            conn.send(("error", reason))
+            return
+        con = _connect(path, limits)
+        cursor = con.execute(sql)
+        rows = cursor.fetchmany(limits.max_rows + 1)
+        truncated = len(rows) > limits.max_rows
+        description = cursor.description or []
+        payload = (
+            [d[0] for d in description],
+            [str(d[1]) for d in description],
+            rows[: limits.max_rows],
+            truncated,
+        )
+        blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(blob) > limits.max_result_mb * 2**20:
+            conn.send(
+                (
+                    "error",
+                    f"The result is larger than {limits.max_result_mb} MB; "
+                    "select fewer rows or columns.",
+                )
+            )
+            return
+        conn.send(("ok", blob))
+    except duckdb.Error as exc:
+        conn.send(("error", _refusal(exc, limits)))
+    except MemoryError:
+        conn.send(("error", _died_message(limits)))
+    except Exception as exc:  # the edge: the caller gets a sentence, never a traceback
+        conn.send(("error", f"The query failed: {_one_sentence(str(exc)) or type(exc).__name__}."))
+    finally:
+        conn.close()
