@@ -33,7 +33,6 @@ import re
 import resource
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from fundlens.errors import FundLensError
@@ -111,7 +110,7 @@ class Sandbox:
         *,
         user: HasRole,
         home: str | os.PathLike | None = None,
-        limits: Limits = Limits(),  # noqa: B008 - frozen, safe as a default
+        limits: Limits = Limits(),
     ) -> QueryResult:
         """Run one read-only statement on the published `public.duckdb` of `home`."""
         role = getattr(user, "role", None)
