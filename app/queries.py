@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from fundlens import home as fl_home
+from fundlens.sandbox import HasRole, Limits, QueryResult, Sandbox
 
 
 @dataclass(frozen=True)
@@ -258,4 +259,45 @@ def market_coverage(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.Dat
         """,
         fund_id,
         quarter_end,
+    )
+
+
+# --- analysts' SQL ---------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def sql_sandbox() -> Sandbox:
+    """The app's one sandbox: a fork server with DuckDB's engine imported, started once."""
+    box = Sandbox("forkserver")
+    box.warm_up()
+    return box
+
+
+def run_sql(wh: Warehouse, user: HasRole, sql: str, limits: Limits = Limits()) -> QueryResult:  # noqa: B008
+    """Run an analyst's query on the public marts of `wh`'s home, in the sandbox.
+
+    Not cached: a run is an explicit request. The sandbox refuses users whose role may
+    not run SQL, whatever the page shows.
+    """
+    return sql_sandbox().run(sql, user=user, home=wh.home, limits=limits)
+
+
+def public_schema(wh: Warehouse) -> pd.DataFrame:
+    """Every table and column of public.duckdb (the version `wh` reads), with the
+    descriptions the refresh copied from the dbt docs."""
+    public = str(Path(wh.path).with_name(fl_home.PUBLIC))
+    return _fetch(
+        wh.version,
+        public,
+        """
+        select t.schema_name, t.table_name, t.comment as table_description,
+               c.column_name, c.data_type, c.comment as column_description
+        from duckdb_tables() as t
+        inner join duckdb_columns() as c
+            on t.database_name = c.database_name and t.schema_name = c.schema_name
+            and t.table_name = c.table_name
+        where t.database_name = current_database()
+        order by t.schema_name <> 'marts', t.schema_name, t.table_name, c.column_index
+        """,
+        (),
     )

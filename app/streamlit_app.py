@@ -12,6 +12,7 @@ import streamlit as st
 
 import queries
 import ui
+from fundlens.sandbox import SQL_ROLES
 
 VIEWS = Path(__file__).parent / "views"
 
@@ -28,6 +29,8 @@ pages = {
         st.Page(VIEWS / "data_status.py", title="Data status", icon=":material/fact_check:"),
     ],
 }
+if getattr(ui.current_user(), "role", None) in SQL_ROLES:  # the page checks again itself
+    pages["Analysis"] = [st.Page(VIEWS / "sql.py", title="SQL", icon=":material/terminal:")]
 page = st.navigation(pages)
 
 warehouse = queries.current_warehouse()

@@ -11,6 +11,7 @@ import streamlit as st
 
 import formatting as fmt
 import queries
+from fundlens.sandbox import HasRole, ShellUser
 from queries import Warehouse
 
 NOT_PUBLISHED = (
@@ -19,6 +20,15 @@ NOT_PUBLISHED = (
 )
 
 _SELECTION = "_fundlens_selection"
+USER = "user"  # the signed-in user (anything with a .role) in st.session_state
+
+# The app has no accounts yet: whoever reaches it (bound to 127.0.0.1) operates it.
+NO_SIGN_IN = ShellUser(name="local operator", role="operator")
+
+
+def current_user() -> HasRole:
+    """The signed-in user; every query that depends on who asks takes it."""
+    return st.session_state.get(USER) or NO_SIGN_IN
 
 
 @dataclass(frozen=True)

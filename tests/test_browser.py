@@ -105,3 +105,22 @@ def test_performance_page_shows_the_latest_multiples(app_url, page, warehouse):
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert f"{tvpi:.2f}x" in values and f"{dpi:.2f}x" in values, values
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_sql_page_runs_a_query_and_shows_a_refusal(app_url, page, public_db):
+    funds = public_db.execute("select count(*) from marts.dim_funds").fetchone()[0]
+    page.goto(app_url)
+    page.get_by_role("link", name="SQL").click()
+    editor = page.get_by_label("Query")
+    editor.wait_for(timeout=60_000)
+    editor.fill("select fund_id, fund_name from marts.dim_funds")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text(f"{funds} rows in").wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+
+    editor.fill("copy (select 1) to '/tmp/fundlens-browser-test.csv'")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("The query did not run.").wait_for(timeout=60_000)
+    page.get_by_text("Only read-only queries").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert not Path("/tmp/fundlens-browser-test.csv").exists()

@@ -316,8 +316,15 @@ def test_cli_row_cap_note(demo_home):
         (["attach '/tmp/x.duckdb' as x"], NOT_READ_ONLY),
         (["select * from read_text('/etc/passwd')"], FILES),
         (["select * from private.lp_capital_accounts"], MISSING),
-        (["--timeout", "1", "with recursive r(n) as (select 1 union all select n + 1 from r) "
-          "select count(*) from r"], TIME),  # fmt: skip
+        (
+            [
+                "--timeout",
+                "1",
+                "with recursive r(n) as (select 1 union all select n + 1 from r) "
+                "select count(*) from r",
+            ],
+            TIME,
+        ),
         (["select 1; select 2"], ONE_STATEMENT),
     ],
 )
