@@ -26,13 +26,15 @@ process has the engine imported already; the command line forks its worker.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import re
 import resource
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from fundlens.errors import FundLensError
@@ -75,34 +77,78 @@ class QueryResult:
     truncated: bool  # True when the query returned more than max_rows rows
     elapsed_s: float  # from handing the query to the worker to having the rows
     version: str  # the published version the query read
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step, for benchmarks
 
 
 class QueryRefused(FundLensError):
     """The query was not run, or failed; the message is one sentence for the analyst."""
 
 
+class _Worker:
+    """One worker process and the parent's end of its pipe. Each runs one query."""
+
+    def __init__(self, ctx):
+        self.conn, child_end = ctx.Pipe(duplex=True)
+        self.started = time.perf_counter()
+        self.proc = ctx.Process(
+            target=_worker_main, args=(child_end,), name="fundlens-sql", daemon=True
+        )
+        self.proc.start()
+        child_end.close()
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+
+
 class Sandbox:
-    """Runs queries in worker processes started with one multiprocessing start method.
+    """Runs each query in a fresh worker process started with one multiprocessing method.
 
     "fork" suits a single-threaded caller that has not imported duckdb (the command
-    line); "forkserver" a threaded server (the app): its server process imports duckdb
-    once, and each worker forks from it ready to run.
+    line). "forkserver" suits a threaded server (the app): the fork server imports
+    DuckDB's engine once, and one spare worker is kept forked and ready, so a query
+    waits for neither an import nor a fork.
     """
 
-    def __init__(self, start_method: str = "forkserver"):
+    def __init__(self, start_method: str = "forkserver", *, keep_spare: bool | None = None):
         self.start_method = start_method
         self._ctx = multiprocessing.get_context(start_method)
         if start_method == "forkserver":
             # The server imports these once; "__main__" too, else every worker would
             # re-run the main script (streamlit's, pytest's) before running its query.
             self._ctx.set_forkserver_preload(["__main__", "_duckdb", __name__])
+        self._keep_spare = start_method != "fork" if keep_spare is None else keep_spare
+        self._lock = threading.Lock()
+        self._spare: _Worker | None = None
 
     def warm_up(self) -> None:
-        """Start the fork server now, so the first query does not wait for it."""
-        if self.start_method == "forkserver":
-            from multiprocessing import forkserver
+        """Start the fork server and the spare worker now, not at the first query."""
+        if self._keep_spare:
+            self._refill()
 
-            forkserver.ensure_running()
+    def _refill(self) -> None:
+        with self._lock:
+            if self._spare is None:
+                # on failure the next query starts its own worker and says why it cannot
+                with contextlib.suppress(OSError):
+                    self._spare = _Worker(self._ctx)
+
+    def _take_worker(self) -> _Worker:
+        with self._lock:
+            worker, self._spare = self._spare, None
+        if worker is not None and not worker.proc.is_alive():
+            worker.stop()
+            worker = None
+        if worker is None:
+            try:
+                worker = _Worker(self._ctx)
+            except OSError as exc:
+                raise QueryRefused(f"The query worker could not start: {exc}.") from None
+        if self._keep_spare:
+            threading.Thread(target=self._refill, daemon=True).start()
+        return worker
 
     def run(
         self,
@@ -110,7 +156,7 @@ class Sandbox:
         *,
         user: HasRole,
         home: str | os.PathLike | None = None,
-        limits: Limits = Limits(),
+        limits: Limits = Limits(),  # frozen: safe as a default
     ) -> QueryResult:
         """Run one read-only statement on the published `public.duckdb` of `home`."""
         role = getattr(user, "role", None)
@@ -128,44 +174,42 @@ class Sandbox:
             raise QueryRefused(
                 f"Nothing is published in {home_dir} yet; run `fundlens refresh` first."
             ) from None
-        kind, payload, elapsed = self._execute(str(path), sql, limits)
-        if kind != "ok":
-            raise QueryRefused(payload)
-        columns, types, rows, truncated = payload
-        return QueryResult(columns, types, rows, truncated, elapsed, path.parent.name)
-
-    def _execute(self, path: str, sql: str, limits: Limits) -> tuple[str, Any, float]:
-        parent_end, child_end = self._ctx.Pipe(duplex=False)
-        worker = self._ctx.Process(
-            target=_worker_main,
-            args=(child_end, path, sql, limits),
-            name="fundlens-sql",
-            daemon=True,
-        )
+        begun = time.perf_counter()
+        worker = self._take_worker()
         try:
-            worker.start()
-        except OSError as exc:
-            raise QueryRefused(f"The query worker could not start: {exc}.") from None
-        child_end.close()
-        try:
-            if not parent_end.poll(STARTUP_TIMEOUT_S):
-                return "error", "The query worker did not start in time; try again.", 0.0
-            try:
-                parent_end.recv()  # "ready": duckdb imported, limits set
-                started = time.perf_counter()
-                if not parent_end.poll(limits.timeout_s + KILL_GRACE_S):
-                    return "error", _timeout_message(limits), time.perf_counter() - started
-                kind, blob = parent_end.recv()
-            except (EOFError, OSError):
-                worker.join(1)
-                return "error", _died_message(limits, worker.exitcode), 0.0
-            elapsed = time.perf_counter() - started
-            return kind, pickle.loads(blob) if kind == "ok" else blob, elapsed
+            payload, timings = self._execute(worker, str(path), sql, limits, begun)
         finally:
-            parent_end.close()
-            if worker.is_alive():
-                worker.kill()
-            worker.join()
+            worker.stop()
+        columns, types, rows, truncated, worker_timings = payload
+        return QueryResult(
+            columns,
+            types,
+            rows,
+            truncated,
+            time.perf_counter() - begun,
+            path.parent.name,
+            {**timings, **worker_timings},
+        )
+
+    @staticmethod
+    def _execute(
+        worker: _Worker, path: str, sql: str, limits: Limits, begun: float
+    ) -> tuple[Any, dict[str, float]]:
+        try:
+            if not worker.conn.poll(STARTUP_TIMEOUT_S):
+                raise QueryRefused("The query worker did not start in time; try again.")
+            worker.conn.recv()  # "ready": the engine is imported
+            timings = {"worker_start": time.perf_counter() - begun}
+            worker.conn.send((path, sql, limits))
+            if not worker.conn.poll(limits.timeout_s + KILL_GRACE_S):
+                raise QueryRefused(_timeout_message(limits))
+            kind, blob = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.proc.join(1)
+            raise QueryRefused(_died_message(limits, worker.proc.exitcode)) from None
+        if kind != "ok":
+            raise QueryRefused(blob)
+        return pickle.loads(blob), timings
 
 
 # --- messages ------------------------------------------------------------------------
@@ -210,15 +254,14 @@ def _refusal(exc: Exception, limits: Limits) -> str:
     return _one_sentence(str(exc))
 
 
-def check_statement(sql: str) -> str | None:
+def check_statement(con, sql: str) -> str | None:
     """Why `sql` may not run in the sandbox, or None when it is one read-only statement.
 
-    Imports DuckDB's engine (the worker calls it).
+    `con` is the worker's locked-down connection (its parser, not a default database).
     """
     duckdb = _engine()
-
     try:
-        statements = duckdb.extract_statements(sql)
+        statements = con.extract_statements(sql)
     except duckdb.Error as exc:
         return _one_sentence(str(exc))
     if not statements:
@@ -274,22 +317,37 @@ def _connect(path: str, limits: Limits):
     return con
 
 
-def _worker_main(conn, path: str, sql: str, limits: Limits) -> None:
-    """Run in the worker process: report ("ok", pickled rows) or ("error", sentence)."""
-    size = limits.address_space_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (size, size))
+def _worker_main(conn) -> None:
+    """Run in the worker: wait for one query, answer ("ok", pickled rows) or ("error", sentence)."""
     os.environ.clear()  # nothing of the server's environment is the query's business
     duckdb = _engine()
-
     conn.send("ready")
     try:
-        reason = check_statement(sql)
+        path, sql, limits = conn.recv()
+    except (EOFError, OSError):
+        return  # the parent went away before asking anything
+    size = limits.address_space_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    try:
+        clock = time.perf_counter()
+        timings = {}
+
+        def lap(step: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[step] = now - clock
+            clock = now
+
+        con = _connect(path, limits)
+        lap("connect")
+        reason = check_statement(con, sql)
         if reason is not None:
             conn.send(("error", reason))
             return
-        con = _connect(path, limits)
+        lap("check")
         cursor = con.execute(sql)
         rows = cursor.fetchmany(limits.max_rows + 1)
+        lap("query")
         truncated = len(rows) > limits.max_rows
         description = cursor.description or []
         payload = (
@@ -297,16 +355,15 @@ def _worker_main(conn, path: str, sql: str, limits: Limits) -> None:
             [str(d[1]) for d in description],
             rows[: limits.max_rows],
             truncated,
+            timings,
         )
         blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         if len(blob) > limits.max_result_mb * 2**20:
-            conn.send(
-                (
-                    "error",
-                    f"The result is larger than {limits.max_result_mb} MB; "
-                    "select fewer rows or columns.",
-                )
+            message = (
+                f"The result is larger than {limits.max_result_mb} MB; "
+                "select fewer rows or columns."
             )
+            conn.send(("error", message))
             return
         conn.send(("ok", blob))
     except duckdb.Error as exc:
