@@ -147,11 +147,24 @@ def _write_result(columns: list[str], rows: list[tuple], fmt: str) -> None:
             out.write(line(r) + "\n")
 
 
+def _analysis_sql(name: str) -> str:
+    from fundlens.analyses import list_analyses
+
+    found = {a.name: a for a in list_analyses()}
+    if name not in found:
+        raise FundLensError(f"no analysis {name!r}; there are: {', '.join(sorted(found))}")
+    return found[name].sql
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     from fundlens import sandbox
 
     query = args.query
-    if query is None or query == "-":
+    if args.analysis:
+        if query is not None:
+            raise FundLensError("give either a QUERY or --analysis, not both")
+        query = _analysis_sql(args.analysis)
+    elif query is None or query == "-":
         if sys.stdin.isatty():
             print("Type the query, then Ctrl-D:", file=sys.stderr, flush=True)
         query = sys.stdin.read()
@@ -268,11 +281,17 @@ def build_parser() -> argparse.ArgumentParser:
             "examples:\n"
             '  fundlens sql "select fund_id, fund_name from marts.dim_funds"\n'
             "  fundlens sql --format csv < my_query.sql > result.csv\n"
+            "  fundlens sql --analysis top_holdings_latest_quarter\n"
             '  fundlens sql "show all tables"'
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("query", nargs="?", metavar="QUERY", help="the SQL (default: read stdin)")
+    p.add_argument(
+        "--analysis",
+        metavar="NAME",
+        help="run one of the dbt analyses in analyses/ instead (e.g. stale_marks)",
+    )
     p.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
     p.add_argument(
         "--format",

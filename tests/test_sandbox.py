@@ -362,3 +362,17 @@ def test_cli_help_explains_itself():
     assert res.returncode == 0
     for word in ("read-only", "--max-rows", "--timeout", "--format", "stdin", "examples"):
         assert word in res.stdout
+
+
+def test_cli_runs_a_named_analysis(demo_home, public_db):
+    res = fundlens_sql("--home", str(demo_home), "--format", "json", "--analysis",
+                       "fund_vintage_comparison")  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    funds = public_db.execute("select fund_id, vintage_year from marts.dim_funds").fetchall()
+    got = {(r["fund_id"], r["vintage_year"]) for r in json.loads(res.stdout)}
+    assert got == set(funds)
+
+    res = fundlens_sql("--home", str(demo_home), "--analysis", "no_such_thing")
+    assert res.returncode == 1 and "stale_marks" in res.stderr  # lists what there is
+    res = fundlens_sql("--home", str(demo_home), "--analysis", "stale_marks", "select 1")
+    assert res.returncode == 1 and "not both" in res.stderr
