@@ -38,6 +38,7 @@ format: $(VENV)/.installed-dev ## format Python and SQL in place
 bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part of the tests)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_performance.py
+	$(BIN)/python benchmarks/bench_sql.py
 
 docs: $(VENV)/.installed ## generate the dbt docs site into target/ (from a copy: readers keep reading)
 	@test -e .fundlens/warehouse.duckdb || { echo "Nothing published yet: run make refresh first."; exit 1; }
