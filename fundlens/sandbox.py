@@ -128,9 +128,17 @@ class Sandbox:
         if self._keep_spare:
             self._refill()
 
+    def close(self) -> None:
+        """Stop the spare worker (the fork server stops with this process)."""
+        self._keep_spare = False
+        with self._lock:
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            spare.stop()
+
     def _refill(self) -> None:
         with self._lock:
-            if self._spare is None:
+            if self._keep_spare and self._spare is None:
                 # on failure the next query starts its own worker and says why it cannot
                 with contextlib.suppress(OSError):
                     self._spare = _Worker(self._ctx)
@@ -318,14 +326,23 @@ def _connect(path: str, limits: Limits):
 
 
 def _worker_main(conn) -> None:
-    """Run in the worker: wait for one query, answer ("ok", pickled rows) or ("error", sentence)."""
+    """Run in the worker: wait for one query, answer ("ok", pickled rows) or ("error", sentence).
+
+    Nothing escapes as a traceback: the worker's stderr is the caller's terminal.
+    """
+    try:
+        _serve_one(conn)
+    except (EOFError, OSError):
+        pass  # the parent went away (a spare discarded at exit); nobody to answer
+    finally:
+        conn.close()
+
+
+def _serve_one(conn) -> None:
     os.environ.clear()  # nothing of the server's environment is the query's business
     duckdb = _engine()
     conn.send("ready")
-    try:
-        path, sql, limits = conn.recv()
-    except (EOFError, OSError):
-        return  # the parent went away before asking anything
+    path, sql, limits = conn.recv()
     size = limits.address_space_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (size, size))
     try:
@@ -372,5 +389,3 @@ def _worker_main(conn) -> None:
         conn.send(("error", _died_message(limits)))
     except Exception as exc:  # the edge: the caller gets a sentence, never a traceback
         conn.send(("error", f"The query failed: {_one_sentence(str(exc)) or type(exc).__name__}."))
-    finally:
-        conn.close()

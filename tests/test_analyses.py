@@ -14,8 +14,10 @@ ANALYSES = {a.name: a for a in list_analyses()}
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> Sandbox:
-    return Sandbox("forkserver")
+def sandbox():
+    box = Sandbox("forkserver")
+    yield box
+    box.close()
 
 
 @pytest.fixture(scope="module")

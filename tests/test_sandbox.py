@@ -121,10 +121,11 @@ def published_digests(home: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> Sandbox:
+def sandbox():
     box = Sandbox("forkserver")
     box.warm_up()
-    return box
+    yield box
+    box.close()
 
 
 @pytest.fixture(scope="module")
