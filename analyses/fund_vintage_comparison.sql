@@ -8,14 +8,6 @@ funds as (
 
 performance as (
     select * from {{ ref('fund_performance') }}
-),
-
-latest_quarters as (
-    select
-        fund_id,
-        max(quarter_end) as quarter_end
-    from performance
-    group by fund_id
 )
 
 select
@@ -35,9 +27,8 @@ select
     performance.ks_pme,
     performance.currency
 from funds
-inner join latest_quarters on funds.fund_id = latest_quarters.fund_id
 inner join performance
     on
-        latest_quarters.fund_id = performance.fund_id
-        and latest_quarters.quarter_end = performance.quarter_end
+        funds.fund_id = performance.fund_id
+        and funds.last_quarter_end = performance.quarter_end
 order by funds.vintage_year, funds.fund_id

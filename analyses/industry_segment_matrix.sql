@@ -15,12 +15,8 @@ weights as (
     select * from {{ ref('company_industry_weights') }}
 ),
 
-latest_quarters as (
-    select
-        fund_id,
-        max(quarter_end) as quarter_end
-    from positions
-    group by fund_id
+funds as (
+    select * from {{ ref('dim_funds') }}
 ),
 
 allocated as (
@@ -32,10 +28,10 @@ allocated as (
         weights.industry_name,
         positions.fair_value * weights.revenue_share as fair_value
     from positions
-    inner join latest_quarters
+    inner join funds
         on
-            positions.fund_id = latest_quarters.fund_id
-            and positions.quarter_end = latest_quarters.quarter_end
+            positions.fund_id = funds.fund_id
+            and positions.quarter_end = funds.last_quarter_end
     inner join companies on positions.company_id = companies.company_id
     inner join weights on positions.company_id = weights.company_id
     where positions.is_active

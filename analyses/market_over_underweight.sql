@@ -7,12 +7,8 @@ coverage as (
     select * from {{ ref('market_coverage') }}
 ),
 
-latest_quarters as (
-    select
-        fund_id,
-        max(quarter_end) as quarter_end
-    from coverage
-    group by fund_id
+funds as (
+    select * from {{ ref('dim_funds') }}
 )
 
 select
@@ -30,8 +26,8 @@ select
         else 'neutral'
     end as positioning
 from coverage
-inner join latest_quarters
+inner join funds
     on
-        coverage.fund_id = latest_quarters.fund_id
-        and coverage.quarter_end = latest_quarters.quarter_end
+        coverage.fund_id = funds.fund_id
+        and coverage.quarter_end = funds.last_quarter_end
 order by coverage.fund_id, coverage.active_weight desc

@@ -7,12 +7,8 @@ positions as (
     select * from {{ ref('fct_positions_quarterly') }}
 ),
 
-latest_quarters as (
-    select
-        fund_id,
-        max(quarter_end) as quarter_end
-    from positions
-    group by fund_id
+funds as (
+    select * from {{ ref('dim_funds') }}
 ),
 
 banded as (
@@ -30,10 +26,10 @@ banded as (
             else '5: 3x and more'
         end as moic_band
     from positions
-    inner join latest_quarters
+    inner join funds
         on
-            positions.fund_id = latest_quarters.fund_id
-            and positions.quarter_end = latest_quarters.quarter_end
+            positions.fund_id = funds.fund_id
+            and positions.quarter_end = funds.last_quarter_end
     where positions.gross_moic is not null
 )
 

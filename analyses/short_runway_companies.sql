@@ -14,12 +14,8 @@ positions as (
     select * from {{ ref('fct_positions_quarterly') }}
 ),
 
-latest_quarters as (
-    select
-        fund_id,
-        max(quarter_end) as quarter_end
-    from positions
-    group by fund_id
+funds as (
+    select * from {{ ref('dim_funds') }}
 ),
 
 holdings as (
@@ -29,10 +25,10 @@ holdings as (
         positions.fair_value,
         positions.currency as fund_currency
     from positions
-    inner join latest_quarters
+    inner join funds
         on
-            positions.fund_id = latest_quarters.fund_id
-            and positions.quarter_end = latest_quarters.quarter_end
+            positions.fund_id = funds.fund_id
+            and positions.quarter_end = funds.last_quarter_end
     where positions.is_active
 )
 

@@ -11,12 +11,8 @@ companies as (
     select * from {{ ref('dim_companies') }}
 ),
 
-latest_quarters as (
-    select
-        fund_id,
-        max(quarter_end) as quarter_end
-    from positions
-    group by fund_id
+funds as (
+    select * from {{ ref('dim_funds') }}
 ),
 
 latest_positions as (
@@ -32,10 +28,10 @@ latest_positions as (
         - (extract(year from positions.mark_date) * 4 + extract(quarter from positions.mark_date))
             as quarters_since_mark
     from positions
-    inner join latest_quarters
+    inner join funds
         on
-            positions.fund_id = latest_quarters.fund_id
-            and positions.quarter_end = latest_quarters.quarter_end
+            positions.fund_id = funds.fund_id
+            and positions.quarter_end = funds.last_quarter_end
     where positions.is_active
 )
 
