@@ -15,8 +15,9 @@ select
     funds.fund_id,
     funds.fund_name,
     performance.quarter_end,
-    (extract(year from performance.quarter_end) * 4 + extract(quarter from performance.quarter_end))
-    - (extract(year from funds.first_quarter_end) * 4 + extract(quarter from funds.first_quarter_end))
+    4 * (extract(year from performance.quarter_end) - extract(year from funds.first_quarter_end))
+    + extract(quarter from performance.quarter_end)
+    - extract(quarter from funds.first_quarter_end)
     + 1 as age_quarters,
     performance.committed_capital,
     performance.paid_in_capital / nullif(performance.committed_capital, 0) as called_share,

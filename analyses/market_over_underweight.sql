@@ -30,4 +30,4 @@ inner join funds
     on
         coverage.fund_id = funds.fund_id
         and coverage.quarter_end = funds.last_quarter_end
-order by coverage.fund_id, coverage.active_weight desc
+order by coverage.fund_id asc, coverage.active_weight desc

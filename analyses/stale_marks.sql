@@ -47,4 +47,4 @@ select
 from latest_positions
 inner join companies on latest_positions.company_id = companies.company_id
 where latest_positions.mark_date is null or latest_positions.quarters_since_mark > 2
-order by latest_positions.fund_id, latest_positions.quarters_since_mark desc
+order by latest_positions.fund_id asc, latest_positions.quarters_since_mark desc
