@@ -267,8 +267,8 @@ def market_coverage(wh: Warehouse, fund_id: str, quarter_end: dt.date) -> pd.Dat
 
 @st.cache_resource(show_spinner=False)
 def sql_sandbox() -> Sandbox:
-    """The app's one sandbox: a fork server with DuckDB's engine imported, started once."""
-    box = Sandbox("forkserver")
+    """The app's one sandbox, with a spare worker started and waiting."""
+    box = Sandbox("spawn")
     box.warm_up()
     return box
 

@@ -20,8 +20,8 @@ inside one DuckDB file, so the private marts never enter it).
 This module imports neither duckdb nor pandas, so that `fundlens sql` starts fast: the
 worker imports DuckDB's engine, `_duckdb`, the C++ extension the `duckdb` package
 re-exports (the package's Python relation API, which the sandbox does not use, costs
-another 0.3 s of imports). The app keeps one `Sandbox("forkserver")`, whose server
-process has the engine imported already; the command line forks its worker.
+another 0.3 s of imports). The command line forks its worker; the app keeps one
+`Sandbox("spawn")`, with a spare worker started and waiting.
 """
 
 from __future__ import annotations
@@ -32,9 +32,13 @@ import os
 import pickle
 import re
 import resource
+import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from fundlens.errors import FundLensError
@@ -85,48 +89,79 @@ class QueryRefused(FundLensError):
 
 
 class _Worker:
-    """One worker process and the parent's end of its pipe. Each runs one query."""
+    """One worker process and the parent's end of its pipe. Each runs one query.
 
-    def __init__(self, ctx):
-        self.conn, child_end = ctx.Pipe(duplex=True)
-        self.started = time.perf_counter()
-        self.proc = ctx.Process(
-            target=_worker_main, args=(child_end,), name="fundlens-sql", daemon=True
-        )
-        self.proc.start()
-        child_end.close()
+    "fork": a child of this process (multiprocessing's fork). "spawn": a fresh
+    interpreter started with subprocess, not multiprocessing, whose spawn and
+    forkserver methods re-import `__main__` in every child, and a Streamlit server
+    makes each page script `__main__` while it runs.
+    """
+
+    def __init__(self, method: str):
+        self.method = method
+        if method == "fork":
+            ctx = multiprocessing.get_context("fork")
+            self.conn, child_end = ctx.Pipe(duplex=True)
+            self.proc = ctx.Process(
+                target=_worker_main, args=(child_end,), name="fundlens-sql", daemon=True
+            )
+            self.proc.start()
+            child_end.close()
+            return
+        parent_sock, child_sock = socket.socketpair()
+        fd = child_sock.fileno()
+        try:
+            self.popen = subprocess.Popen(
+                [sys.executable, "-c", f"import fundlens.sandbox as s; s._worker_entry({fd})"],
+                pass_fds=(fd,),
+                stdin=subprocess.DEVNULL,
+                env={},  # nothing of the server's environment is the query's business
+            )
+        finally:
+            child_sock.close()
+        self.conn = Connection(parent_sock.detach())
+
+    def alive(self) -> bool:
+        return self.proc.is_alive() if self.method == "fork" else self.popen.poll() is None
+
+    def exitcode(self) -> int | None:
+        return self.proc.exitcode if self.method == "fork" else self.popen.poll()
 
     def stop(self) -> None:
         self.conn.close()
-        if self.proc.is_alive():
-            self.proc.kill()
-        self.proc.join()
+        if self.alive():
+            (self.proc if self.method == "fork" else self.popen).kill()
+        if self.method == "fork":
+            self.proc.join()
+        else:
+            self.popen.wait()
 
 
 class Sandbox:
-    """Runs each query in a fresh worker process started with one multiprocessing method.
+    """Runs each query in a fresh worker process.
 
     "fork" suits a single-threaded caller that has not imported duckdb (the command
-    line). "forkserver" suits a threaded server (the app): the fork server imports
-    DuckDB's engine once, and one spare worker is kept forked and ready, so a query
-    waits for neither an import nor a fork.
+    line): the fork is nearly free and the child imports DuckDB's engine. "spawn"
+    suits a threaded server (the app), where forking is unsafe: workers are fresh
+    interpreters, and one spare is kept started and ready, so a query waits for
+    neither an interpreter nor an import.
     """
 
-    def __init__(self, start_method: str = "forkserver", *, keep_spare: bool | None = None):
+    def __init__(self, start_method: str = "spawn", *, keep_spare: bool | None = None):
+        if start_method not in ("fork", "spawn"):
+            raise ValueError(f"start_method must be fork or spawn, not {start_method!r}")
         self.start_method = start_method
-        self._ctx = multiprocessing.get_context(start_method)
-        if start_method == "forkserver":
-            # The server imports these once; "__main__" too, else every worker would
-            # re-run the main script (streamlit's, pytest's) before running its query.
-            self._ctx.set_forkserver_preload(["__main__", "_duckdb", __name__])
-        self._keep_spare = start_method != "fork" if keep_spare is None else keep_spare
+        self._keep_spare = start_method == "spawn" if keep_spare is None else keep_spare
         self._lock = threading.Lock()
         self._spare: _Worker | None = None
 
-    def warm_up(self) -> None:
-        """Start the fork server and the spare worker now, not at the first query."""
+    def warm_up(self, wait: bool = False) -> None:
+        """Start the spare worker now, not at the first query; `wait` until it is ready."""
         if self._keep_spare:
             self._refill()
+            spare = self._spare
+            if wait and spare is not None:
+                spare.conn.poll(STARTUP_TIMEOUT_S)
 
     def close(self) -> None:
         """Stop the spare worker (the fork server stops with this process)."""
@@ -141,17 +176,17 @@ class Sandbox:
             if self._keep_spare and self._spare is None:
                 # on failure the next query starts its own worker and says why it cannot
                 with contextlib.suppress(OSError):
-                    self._spare = _Worker(self._ctx)
+                    self._spare = _Worker(self.start_method)
 
     def _take_worker(self) -> _Worker:
         with self._lock:
             worker, self._spare = self._spare, None
-        if worker is not None and not worker.proc.is_alive():
+        if worker is not None and not worker.alive():
             worker.stop()
             worker = None
         if worker is None:
             try:
-                worker = _Worker(self._ctx)
+                worker = _Worker(self.start_method)
             except OSError as exc:
                 raise QueryRefused(f"The query worker could not start: {exc}.") from None
         if self._keep_spare:
@@ -213,8 +248,8 @@ class Sandbox:
                 raise QueryRefused(_timeout_message(limits))
             kind, blob = worker.conn.recv()
         except (EOFError, OSError):
-            worker.proc.join(1)
-            raise QueryRefused(_died_message(limits, worker.proc.exitcode)) from None
+            time.sleep(0.1)  # let it be reaped, for its exit code
+            raise QueryRefused(_died_message(limits, worker.exitcode())) from None
         if kind != "ok":
             raise QueryRefused(blob)
         return pickle.loads(blob), timings
@@ -323,6 +358,11 @@ def _connect(path: str, limits: Limits):
     con.execute("set enable_progress_bar = false")  # it would draw on the caller's terminal
     con.execute("set lock_configuration = true")  # last
     return con
+
+
+def _worker_entry(fd: int) -> None:
+    """The spawned worker's entry: `fd` is its end of the socket pair."""
+    _worker_main(Connection(fd))
 
 
 def _worker_main(conn) -> None:

@@ -15,7 +15,7 @@ ANALYSES = {a.name: a for a in list_analyses()}
 
 @pytest.fixture(scope="module")
 def sandbox():
-    box = Sandbox("forkserver")
+    box = Sandbox("spawn")
     yield box
     box.close()
 

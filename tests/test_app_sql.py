@@ -40,6 +40,11 @@ def open_sql_page(role: str = "analyst") -> AppTest:
     return at
 
 
+def result_grid(at: AppTest):
+    """The result grid: in the first column (the second holds the schema browser)."""
+    return at.columns[0].dataframe[-1]
+
+
 def run_query(at: AppTest, sql: str) -> AppTest:
     at.text_area(key="sql_query").set_value(sql)
     next(b for b in at.button if b.label == "Run").click()
@@ -53,7 +58,7 @@ def test_analyst_runs_a_query_and_sees_a_refusal_inline(app_home, public_db):
     sql = "select fund_id, fund_name, vintage_year from marts.dim_funds order by fund_id"
     run_query(at, sql)
     expected = public_db.execute(sql).fetchall()
-    grid = at.dataframe[-1]  # the result, after the schema browser's tables
+    grid = result_grid(at)
     assert [tuple(r) for r in grid.value.itertuples(index=False)] == expected
     assert any(f"{len(expected)} rows in" in c.value for c in at.caption)
     assert not at.error
@@ -74,7 +79,7 @@ def test_an_analysis_is_one_click_away(app_home, public_db):
     at.run()
     assert not at.exception
     assert at.text_area(key="sql_query").value == analysis.sql
-    grid = at.dataframe[-1]
+    grid = result_grid(at)
     funds = public_db.execute("select count(*) from marts.dim_funds").fetchone()[0]
     assert len(grid.value) == funds
     assert list(grid.value.columns)[:2] == ["vintage_year", "fund_id"]
@@ -94,14 +99,14 @@ def test_schema_browser_lists_marts_with_descriptions(app_home, public_db):
         "where table_name = 'dim_funds' and column_name = 'committed_capital'"
     ).fetchone()[0]
     assert description
-    frames = [df.value for df in at.dataframe]
+    frames = [df.value for df in at.columns[1].dataframe]
     assert any(description in set(f.get("column_description", [])) for f in frames)
 
 
 def test_truncated_results_say_so(app_home):
     at = open_sql_page("analyst")
     run_query(at, "select * from range(20000)")
-    assert len(at.dataframe[-1].value) == 10_000
+    assert len(result_grid(at).value) == 10_000
     assert any("first 10,000 rows only" in w.value for w in at.warning)
 
 

@@ -1,6 +1,6 @@
 """The analysts' SQL sandbox: what it runs, what it refuses, and that nothing leaks or breaks.
 
-The hostile corpus runs through one `Sandbox("forkserver")`, as the app's does; after
+The hostile corpus runs through one `Sandbox("spawn")`, as the app's does; after
 it, the published files must be byte-identical and a normal query must still work.
 """
 
@@ -122,7 +122,7 @@ def published_digests(home: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def sandbox():
-    box = Sandbox("forkserver")
+    box = Sandbox("spawn")
     box.warm_up()
     yield box
     box.close()
