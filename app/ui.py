@@ -20,7 +20,7 @@ NOT_PUBLISHED = (
 )
 
 _SELECTION = "_fundlens_selection"
-USER = "user"  # the signed-in user (anything with a .role) in st.session_state
+USER_KEY = "fundlens_user"  # the signed-in user (anything with a .role); tests set it
 
 # The app has no accounts yet: whoever reaches it (bound to 127.0.0.1) operates it.
 NO_SIGN_IN = ShellUser(name="local operator", role="operator")
@@ -28,7 +28,7 @@ NO_SIGN_IN = ShellUser(name="local operator", role="operator")
 
 def current_user() -> HasRole:
     """The signed-in user; every query that depends on who asks takes it."""
-    return st.session_state.get(USER) or NO_SIGN_IN
+    return st.session_state.get(USER_KEY) or NO_SIGN_IN
 
 
 @dataclass(frozen=True)

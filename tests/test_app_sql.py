@@ -33,7 +33,7 @@ def app_home(demo_home: Path, monkeypatch) -> Path:
 
 def open_sql_page(role: str = "analyst") -> AppTest:
     at = AppTest.from_file(ENTRY, default_timeout=90)
-    at.session_state["user"] = User(f"test {role}", role)
+    at.session_state["fundlens_user"] = User(f"test {role}", role)
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, [e.message for e in at.exception]
@@ -112,7 +112,7 @@ def test_truncated_results_say_so(app_home):
 
 def test_lps_do_not_get_the_sql_page(app_home):
     at = AppTest.from_file(ENTRY, default_timeout=90)
-    at.session_state["user"] = User("an lp", "lp")
+    at.session_state["fundlens_user"] = User("an lp", "lp")
     at.run()
     assert not at.exception
     at.switch_page(PAGE).run()  # even by its address
