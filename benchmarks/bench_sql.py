@@ -90,7 +90,7 @@ def bench_app(home: Path, runs: int) -> None:
         times: list[float] = []
         starts: list[float] = []
         for _ in range(runs):
-            box.warm_up(wait=True)  # an analyst takes longer to type than a spare to start
+            box.warm_up(home, wait=True)  # an analyst takes longer to type than a spare to start
             start = time.perf_counter()
             result = box.run(QUERY, user=ShellUser(), home=home)
             times.append(time.perf_counter() - start)

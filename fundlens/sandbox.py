@@ -48,6 +48,7 @@ SQL_ROLES = frozenset({"operator", "analyst"})  # who may run ad-hoc SQL
 READ_ONLY_TYPES = frozenset({"SELECT", "EXPLAIN"})  # DuckDB StatementType names
 ALLOWED_WORDS = "SELECT, WITH, DESCRIBE, SUMMARIZE, SHOW or EXPLAIN"
 STARTUP_TIMEOUT_S = 60.0  # a worker importing duckdb on a busy machine
+_SPAWN_CODE = "import sys, fundlens.sandbox as s; s._worker_entry(int(sys.argv[1]), *sys.argv[2:])"
 KILL_GRACE_S = 1.0  # DuckDB interrupts itself at the timeout; the parent kills after this
 
 
@@ -97,7 +98,7 @@ class _Worker:
     makes each page script `__main__` while it runs.
     """
 
-    def __init__(self, method: str):
+    def __init__(self, method: str, path_hint: str | None = None):
         self.method = method
         if method == "fork":
             ctx = multiprocessing.get_context("fork")
@@ -112,7 +113,13 @@ class _Worker:
         fd = child_sock.fileno()
         try:
             self.popen = subprocess.Popen(
-                [sys.executable, "-c", f"import fundlens.sandbox as s; s._worker_entry({fd})"],
+                [
+                    sys.executable,
+                    "-c",
+                    _SPAWN_CODE,
+                    str(fd),
+                    *([path_hint] if path_hint else []),
+                ],
                 pass_fds=(fd,),
                 stdin=subprocess.DEVNULL,
                 env={},  # nothing of the server's environment is the query's business
@@ -154,9 +161,13 @@ class Sandbox:
         self._keep_spare = start_method == "spawn" if keep_spare is None else keep_spare
         self._lock = threading.Lock()
         self._spare: _Worker | None = None
+        self._path_hint: str | None = None  # the public.duckdb the last query read
 
-    def warm_up(self, wait: bool = False) -> None:
-        """Start the spare worker now, not at the first query; `wait` until it is ready."""
+    def warm_up(self, home: str | os.PathLike | None = None, wait: bool = False) -> None:
+        """Start the spare worker now, not at the first query, with the published file of
+        `home` open; `wait` until it is ready."""
+        with contextlib.suppress(OSError, RuntimeError):
+            self._path_hint = str(public_path(resolve_home(home)).resolve(strict=True))
         if self._keep_spare:
             self._refill()
             spare = self._spare
@@ -176,7 +187,7 @@ class Sandbox:
             if self._keep_spare and self._spare is None:
                 # on failure the next query starts its own worker and says why it cannot
                 with contextlib.suppress(OSError):
-                    self._spare = _Worker(self.start_method)
+                    self._spare = _Worker(self.start_method, self._path_hint)
 
     def _take_worker(self) -> _Worker:
         with self._lock:
@@ -217,6 +228,7 @@ class Sandbox:
             raise QueryRefused(
                 f"Nothing is published in {home_dir} yet; run `fundlens refresh` first."
             ) from None
+        self._path_hint = str(path)
         begun = time.perf_counter()
         worker = self._take_worker()
         try:
@@ -334,10 +346,13 @@ def _engine():
     return _duckdb
 
 
-def _connect(path: str, limits: Limits):
-    """`path` read-only, locked down before any user SQL is seen (order matters)."""
-    duckdb = _engine()
+def _open(path: str):
+    """`path` read-only with no file, extension or secret access (order matters).
 
+    A spare worker opens the published file before any query arrives; `_lock` then
+    sets the query's limits and locks the configuration before the query is seen.
+    """
+    duckdb = _engine()
     con = duckdb.connect(
         path,
         read_only=True,
@@ -349,38 +364,46 @@ def _connect(path: str, limits: Limits):
             "allow_persistent_secrets": False,
             "python_enable_replacements": False,
             "temp_directory": "",
-            "threads": limits.threads,
-            "memory_limit": f"{limits.memory_mb}MB",
-            "max_execution_time": int(limits.timeout_s * 1000),  # milliseconds
         },
     )
     con.execute("set disabled_filesystems = 'LocalFileSystem'")  # after external access is off
     con.execute("set enable_progress_bar = false")  # it would draw on the caller's terminal
-    con.execute("set lock_configuration = true")  # last
     return con
 
 
-def _worker_entry(fd: int) -> None:
-    """The spawned worker's entry: `fd` is its end of the socket pair."""
-    _worker_main(Connection(fd))
+def _lock(con, limits: Limits) -> None:
+    con.execute(f"set threads = {int(limits.threads)}")
+    con.execute(f"set memory_limit = '{int(limits.memory_mb)}MB'")
+    con.execute(f"set max_execution_time = {int(limits.timeout_s * 1000)}")  # milliseconds
+    con.execute("set lock_configuration = true")  # last
 
 
-def _worker_main(conn) -> None:
+def _worker_entry(fd: int, path: str | None = None) -> None:
+    """The spawned worker's entry: `fd` is its end of the socket pair, `path` the file
+    the next query will most likely read (opened while waiting for it)."""
+    _worker_main(Connection(fd), path)
+
+
+def _worker_main(conn, path_hint: str | None = None) -> None:
     """Run in the worker: wait for one query, answer ("ok", pickled rows) or ("error", sentence).
 
     Nothing escapes as a traceback: the worker's stderr is the caller's terminal.
     """
     try:
-        _serve_one(conn)
+        _serve_one(conn, path_hint)
     except (EOFError, OSError):
         pass  # the parent went away (a spare discarded at exit); nobody to answer
     finally:
         conn.close()
 
 
-def _serve_one(conn) -> None:
+def _serve_one(conn, path_hint: str | None) -> None:
     os.environ.clear()  # nothing of the server's environment is the query's business
     duckdb = _engine()
+    con = None
+    if path_hint is not None:
+        with contextlib.suppress(duckdb.Error):  # e.g. pruned meanwhile: open it below
+            con = _open(path_hint)
     conn.send("ready")
     path, sql, limits = conn.recv()
     size = limits.address_space_mb * 2**20
@@ -395,7 +418,9 @@ def _serve_one(conn) -> None:
             timings[step] = now - clock
             clock = now
 
-        con = _connect(path, limits)
+        if con is None or path != path_hint:
+            con = _open(path)
+        _lock(con, limits)
         lap("connect")
         reason = check_statement(con, sql)
         if reason is not None:

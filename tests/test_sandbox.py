@@ -377,3 +377,32 @@ def test_cli_runs_a_named_analysis(demo_home, public_db):
     assert res.returncode == 1 and "stale_marks" in res.stderr  # lists what there is
     res = fundlens_sql("--home", str(demo_home), "--analysis", "stale_marks", "select 1")
     assert res.returncode == 1 and "not both" in res.stderr
+
+
+def make_home(root: Path, version: str) -> Path:
+    """A minimal published home whose public.duckdb says which version it is."""
+    import duckdb
+
+    version_dir = root / "versions" / version
+    version_dir.mkdir(parents=True)
+    con = duckdb.connect(str(version_dir / "public.duckdb"))
+    con.execute("create schema meta")
+    con.execute("create table meta.build_info as select ? as version_id", [version])
+    con.close()
+    (root / "current").symlink_to(Path("versions") / version)
+    (root / "public.duckdb").symlink_to(Path("current") / "public.duckdb")
+    return root
+
+
+def test_a_spare_opened_on_another_version_reads_the_one_asked_for(demo_home, tmp_path):
+    box = Sandbox("spawn")
+    try:
+        box.warm_up(demo_home, wait=True)  # the spare opens the demo's public.duckdb
+        other = make_home(tmp_path / "other", "v2")
+        result = box.run("select version_id from meta.build_info", user=ShellUser(), home=other)
+        assert result.rows == [("v2",)] and result.version == "v2"
+        box.warm_up(wait=True)  # the next spare opens v2's file, the last one read
+        again = box.run("select version_id from meta.build_info", user=ShellUser(), home=demo_home)
+        assert again.rows == [((demo_home / "current").resolve().name,)]
+    finally:
+        box.close()

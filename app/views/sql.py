@@ -42,7 +42,7 @@ st.caption(
     "`fundlens sql` runs the same queries from a terminal."
 )
 st.session_state.setdefault(QUERY, EXAMPLE)
-queries.sql_sandbox()  # starts its spare worker while the analyst types
+queries.sql_sandbox().warm_up(warehouse.home)  # a spare worker opens the file meanwhile
 
 
 def _load(sql: str) -> None:
