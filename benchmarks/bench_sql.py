@@ -56,6 +56,7 @@ def bench_cli(home: Path, runs: int) -> None:
 
     print(f"fundlens sql, process start to result (median of {runs}):")
     print(f"  total                                 {total * 1000:7.0f} ms   (target < 300 ms)")
+    print(f"    = {total / python:.1f}x a bare `python -c pass` on this machine now")
     print(f"  python start-up                       {python * 1000:7.0f} ms")
     print(f"  CLI imports (no duckdb)               {(cli_imports - python) * 1000:7.0f} ms")
     print(f"  worker: fork + import _duckdb         {split['worker_start'] * 1000:7.0f} ms")

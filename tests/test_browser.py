@@ -114,12 +114,12 @@ def test_sql_page_runs_a_query_and_shows_a_refusal(app_url, page, public_db):
     editor = page.get_by_label("Query")
     editor.wait_for(timeout=60_000)
     editor.fill("select fund_id, fund_name from marts.dim_funds")
-    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     page.get_by_text(f"{funds} rows in").wait_for(timeout=60_000)
     assert page.locator('[data-testid="stDataFrame"]').count() >= 1
 
     editor.fill("copy (select 1) to '/tmp/fundlens-browser-test.csv'")
-    page.get_by_role("button", name="Run").click()
+    page.get_by_role("button", name="Run", exact=True).click()
     page.get_by_text("The query did not run.").wait_for(timeout=60_000)
     page.get_by_text("Only read-only queries").wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
