@@ -41,6 +41,7 @@ bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part
 	$(BIN)/python benchmarks/bench_performance.py
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_sql.py
 
 screenshots: $(VENV)/.installed-dev ## render the README's screenshots into docs/img/ (needs make browser)
 	$(BIN)/python scripts/screenshots.py

@@ -1,6 +1,5 @@
--- The ten largest active holdings of each fund at its latest quarter end, with their
--- share of the fund's fair value. Compile with `dbt compile -s top_holdings_latest_quarter`
--- and run the SQL in target/compiled/ against warehouse.duckdb or public.duckdb.
+-- What are the ten largest active holdings of each fund at its latest quarter end, and
+-- what share of the fund's fair value (NAV of its holdings) does each make up?
 with
 
 positions as (
@@ -11,12 +10,8 @@ companies as (
     select * from {{ ref('dim_companies') }}
 ),
 
-latest_quarters as (
-    select
-        fund_id,
-        max(quarter_end) as quarter_end
-    from positions
-    group by fund_id
+funds as (
+    select * from {{ ref('dim_funds') }}
 ),
 
 active_positions as (
@@ -29,10 +24,10 @@ active_positions as (
         positions.currency,
         sum(positions.fair_value) over (partition by positions.fund_id) as fund_fair_value
     from positions
-    inner join latest_quarters
+    inner join funds
         on
-            positions.fund_id = latest_quarters.fund_id
-            and positions.quarter_end = latest_quarters.quarter_end
+            positions.fund_id = funds.fund_id
+            and positions.quarter_end = funds.last_quarter_end
     where positions.is_active
 ),
 

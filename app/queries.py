@@ -32,6 +32,7 @@ import streamlit as st
 from fundlens import audit, statement
 from fundlens import home as fl_home
 from fundlens.home import PUBLIC, WAREHOUSE
+from fundlens.sandbox import Limits, QueryResult, Sandbox
 from fundlens.users import NotAuthorized, User
 
 __all__ = ["MartMissing", "NotAuthorized", "User", "Warehouse", "current_warehouse"]
@@ -557,3 +558,50 @@ def quarterly_report(
     if user.is_lp or lp_id is not None:
         lp_id = _check_lp_fund(user, wh, fund_id, lp_id)
     return report.build_report(wh.home, fund_id, quarter_end, lp_id, database=wh.path)
+
+
+# --- analysts' SQL ---------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def sql_sandbox() -> Sandbox:
+    """The app's one sandbox, with a spare worker started and waiting."""
+    box = Sandbox("spawn")
+    box.warm_up()
+    return box
+
+
+def run_sql(
+    user: User,
+    wh: Warehouse,
+    sql: str,
+    limits: Limits = Limits(),  # noqa: B008
+) -> QueryResult:
+    """Run an analyst's query on the public marts of `wh`'s home, in the sandbox.
+
+    Not cached: a run is an explicit request. The sandbox refuses users whose role may
+    not run SQL, whatever the page shows.
+    """
+    _require(user, "operator", "analyst")
+    return sql_sandbox().run(sql, user=user, home=wh.home, limits=limits)
+
+
+def public_schema(user: User, wh: Warehouse) -> pd.DataFrame:
+    """Every table and column of public.duckdb (the version `wh` reads), with the
+    descriptions the refresh copied from the dbt docs."""
+    _require(user, "operator", "analyst")
+    return _fetch(
+        wh.version,
+        wh.public_path,
+        """
+        select t.schema_name, t.table_name, t.comment as table_description,
+               c.column_name, c.data_type, c.comment as column_description
+        from duckdb_tables() as t
+        inner join duckdb_columns() as c
+            on t.database_name = c.database_name and t.schema_name = c.schema_name
+            and t.table_name = c.table_name
+        where t.database_name = current_database()
+        order by t.schema_name <> 'marts', t.schema_name, t.table_name, c.column_index
+        """,
+        (),
+    )

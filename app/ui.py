@@ -23,6 +23,7 @@ import queries
 from fundlens import audit, users
 from fundlens import home as fl_home
 from fundlens.errors import FundLensError
+from fundlens.sandbox import SQL_ROLES
 from fundlens.users import User
 from queries import Warehouse
 
@@ -154,8 +155,8 @@ def page_specs(role: str) -> dict[str, list[tuple[str, str, str]]]:
             ("market.py", "Market", ":material/public:"),
         ],
     }
-    if role in ("operator", "analyst") and (VIEWS / "sql.py").exists():
-        specs["Portfolio"].append(("sql.py", "SQL", ":material/code:"))
+    if role in SQL_ROLES:
+        specs["Analysis"] = [("sql.py", "SQL", ":material/terminal:")]
     if role in ("operator", "lp"):
         specs["LP reporting"] = [
             ("capital_account.py", "Capital account", ":material/account_balance:")

@@ -1,4 +1,8 @@
-"""The `fundlens` command: a thin layer over refresh.py and the app."""
+"""The `fundlens` command: a thin layer over refresh.py, sandbox.py and the app.
+
+Imports stay lean at module level: `fundlens sql` must start fast, so the heavy
+modules (refresh pulls in duckdb and dbt's runner) load inside their commands.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +20,7 @@ from fundlens import PROJECT_DIR, SEEDS_DIR, users
 from fundlens.errors import FundLensError
 from fundlens.generate import PRESETS, generate
 from fundlens.home import published_version, read_runs, resolve_home
-from fundlens.refresh import RefreshBusy, refresh, rollback
 
-EXIT_FAILED = 1  # bad input, failed audit, nothing to roll back
-EXIT_BUSY = 3  # another refresh or rollback holds the lock
 SLOWEST_SHOWN = 5  # dbt nodes listed after a refresh
 
 HOME_HELP = "FundLens home (default: $FUNDLENS_HOME, else .fundlens/ in the project)"
@@ -36,7 +37,19 @@ def _positive(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from fundlens.refresh import refresh
+
     record = refresh(args.seeds, args.home, keep=args.keep, wait=args.wait, progress=_progress)
     home = resolve_home(args.home)
     tests = record["tests"]
@@ -73,6 +86,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
+    from fundlens.refresh import rollback
+
     version = rollback(args.home, wait=args.wait)
     print(f"Republished version {version} in {resolve_home(args.home)}")
     return 0
@@ -147,6 +162,103 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
+
+
+TABLE_CELL_WIDTH = 60  # characters of one value in --format table; csv and json are whole
+
+
+def _text(value: object) -> str:
+    """One value as text: dates ISO 8601, NULL as an empty string."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_result(columns: list[str], rows: list[tuple], fmt: str) -> None:
+    out = sys.stdout
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_text(v) for v in row] for row in rows)
+    elif fmt == "json":
+        records = [
+            {
+                col: v if v is None or isinstance(v, bool | int | float | str) else _text(v)
+                for col, v in zip(columns, row, strict=True)
+            }
+            for row in rows
+        ]
+        json.dump(records, out, indent=1, ensure_ascii=False, allow_nan=False, default=_text)
+        out.write("\n")
+    else:
+        cells = [
+            [
+                "NULL"
+                if v is None
+                else (
+                    t if len(t := _text(v)) <= TABLE_CELL_WIDTH else t[: TABLE_CELL_WIDTH - 1] + "…"
+                )
+                for v in row
+            ]
+            for row in rows
+        ]
+        numeric = [
+            all(isinstance(row[i], int | float) or row[i] is None for row in rows) and bool(rows)
+            for i in range(len(columns))
+        ]
+        widths = [max([len(col), *(len(r[i]) for r in cells)]) for i, col in enumerate(columns)]
+
+        def line(values: list[str]) -> str:
+            return "  ".join(
+                v.rjust(w) if num else v.ljust(w)
+                for v, w, num in zip(values, widths, numeric, strict=True)
+            ).rstrip()
+
+        out.write(line(list(columns)) + "\n")
+        out.write("  ".join("-" * w for w in widths) + "\n")
+        for r in cells:
+            out.write(line(r) + "\n")
+
+
+def _analysis_sql(name: str) -> str:
+    from fundlens.analyses import list_analyses
+
+    found = {a.name: a for a in list_analyses()}
+    if name not in found:
+        raise FundLensError(f"no analysis {name!r}; there are: {', '.join(sorted(found))}")
+    return found[name].sql
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from fundlens import sandbox
+
+    query = args.query
+    if args.analysis:
+        if query is not None:
+            raise FundLensError("give either a QUERY or --analysis, not both")
+        query = _analysis_sql(args.analysis)
+    elif query is None or query == "-":
+        if sys.stdin.isatty():
+            print("Type the query, then Ctrl-D:", file=sys.stderr, flush=True)
+        query = sys.stdin.read()
+    limits = sandbox.Limits(max_rows=args.max_rows, timeout_s=args.timeout)
+    result = sandbox.Sandbox("fork").run(
+        query, user=sandbox.ShellUser(), home=args.home, limits=limits
+    )
+    _write_result(result.columns, result.rows, args.format)
+    rows = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+    print(f"({rows} in {result.elapsed_s:.2f} s, version {result.version})", file=sys.stderr)
+    if result.truncated:
+        print(
+            f"fundlens sql: showing the first {args.max_rows} rows only; the query returned "
+            "more (raise --max-rows, or aggregate).",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -378,6 +490,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
+        "sql",
+        help="run one read-only SQL query on the published public marts",
+        description=(
+            "Run one read-only statement (SELECT, WITH, DESCRIBE, SUMMARIZE, SHOW or "
+            "EXPLAIN) on <home>/public.duckdb in a sandbox: no files, network, extensions "
+            "or settings, with time, memory and row limits. Exit codes: 0 with the result, "
+            "1 with one sentence saying why the query was refused or failed."
+        ),
+        epilog=(
+            "examples:\n"
+            '  fundlens sql "select fund_id, fund_name from marts.dim_funds"\n'
+            "  fundlens sql --format csv < my_query.sql > result.csv\n"
+            "  fundlens sql --analysis top_holdings_latest_quarter\n"
+            '  fundlens sql "show all tables"'
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("query", nargs="?", metavar="QUERY", help="the SQL (default: read stdin)")
+    p.add_argument(
+        "--analysis",
+        metavar="NAME",
+        help="run one of the dbt analyses in analyses/ instead (e.g. stale_marks)",
+    )
+    p.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output format (default table)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=_positive,
+        default=10_000,
+        metavar="N",
+        help="rows returned at most (default 10000); a note says when there were more",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=30.0,
+        metavar="S",
+        help="seconds the query may run (default 30)",
+    )
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser(
         "app",
         help="start the web app",
         description="Start the FundLens web app on the published warehouse.",
@@ -446,12 +605,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except RefreshBusy as exc:
-        print(f"fundlens {args.command}: {exc}", file=sys.stderr)
-        return EXIT_BUSY
     except FundLensError as exc:
         print(f"fundlens {args.command}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return exc.exit_code
     except KeyboardInterrupt:
         print(f"fundlens {args.command}: interrupted; nothing was published.", file=sys.stderr)
         return 130

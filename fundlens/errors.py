@@ -8,6 +8,8 @@ from dataclasses import dataclass
 class FundLensError(Exception):
     """A failure with a message a fund operator can act on (no traceback shown)."""
 
+    exit_code: int = 1  # the command's exit code: bad input, failed audit, refused query
+
 
 @dataclass(frozen=True)
 class Problem:

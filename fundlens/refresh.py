@@ -46,6 +46,8 @@ Progress = Callable[[str], None]
 class RefreshBusy(FundLensError):
     """Another refresh holds the lock on this home."""
 
+    exit_code = 3
+
 
 class AuditError(FundLensError):
     """The candidate warehouse failed dbt's tests or contracts."""

@@ -249,3 +249,22 @@ def test_a_csv_download_holds_the_table(app_url, page, warehouse):
         assert float(row["nav_share"]) == pytest.approx(nav_share, abs=1e-6)
         assert row["currency"] == "USD"
         assert len(row["fair_value"].split(".")[-1]) <= 2  # cents, not float noise
+
+
+def test_sql_page_runs_a_query_and_shows_a_refusal(app_url, page, public_db):
+    funds = public_db.execute("select count(*) from marts.dim_funds").fetchone()[0]
+    sign_in(page, app_url, "olivia")
+    page.get_by_role("link", name="SQL").click()
+    editor = page.get_by_label("Query")
+    editor.wait_for(timeout=60_000)
+    editor.fill("select fund_id, fund_name from marts.dim_funds")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text(f"{funds} rows in").wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+
+    editor.fill("copy (select 1) to '/tmp/fundlens-browser-test.csv'")
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_text("The query did not run.").wait_for(timeout=60_000)
+    page.get_by_text("Only read-only queries").wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert not Path("/tmp/fundlens-browser-test.csv").exists()

@@ -58,6 +58,10 @@ CONTRACT_COLUMNS: dict[str, list[str]] = {
         "company_id", "period_end", "revenue_ttm", "arr", "revenue_growth_yoy",
         "gross_margin_pct", "headcount", "cash_balance", "net_burn", "runway_months",
     ],
+    "company_industry_weights": [
+        "company_id", "industry_code", "industry_name", "revenue_share",
+        "is_default_allocation",
+    ],
 }  # fmt: skip
 
 EXPOSURE_MARTS = {
@@ -238,6 +242,7 @@ def test_primary_keys_are_unique(warehouse):
         "portfolio_concentration": ["fund_id", "quarter_end"],
         "market_coverage": ["fund_id", "quarter_end", "segment_code"],
         "company_kpis_latest": ["company_id"],
+        "company_industry_weights": ["company_id", "industry_code"],
         **{m: ["fund_id", "quarter_end", k] for m, k in EXPOSURE_MARTS.items()},
     }
     for name, key in keys.items():

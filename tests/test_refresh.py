@@ -35,6 +35,7 @@ PUBLIC_MARTS = {
     "market_coverage",
     "company_kpis_latest",
     "fund_performance",
+    "company_industry_weights",
 }
 
 
