@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test browser refresh app demo-data lint format bench docs clean
+.PHONY: help run test browser java spark refresh app demo-data lint format bench docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,6 +18,11 @@ test: $(VENV)/.installed-dev ## install with the dev extras and run the whole te
 
 browser: ## install Debian's Chromium for the browser tests (root; they are skipped without it)
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+java: ## install Debian's Java 17 for the Spark engine (root; the Spark tests skip without it)
+	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+spark: $(VENV)/.installed-spark ## install the Spark extra (pyspark, dbt-spark) next to the dev extras
 
 refresh: $(VENV)/.installed ## rebuild and publish the demo warehouse
 	$(BIN)/fundlens refresh
@@ -38,6 +43,8 @@ format: $(VENV)/.installed-dev ## format Python and SQL in place
 bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part of the tests)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_performance.py
+	@if test -e $(VENV)/.installed-spark; then $(BIN)/python benchmarks/bench_spark.py; \
+	else echo "bench_spark skipped: run make spark first"; fi
 
 docs: $(VENV)/.installed ## generate the dbt docs site into target/ (from a copy: readers keep reading)
 	@test -e .fundlens/warehouse.duckdb || { echo "Nothing published yet: run make refresh first."; exit 1; }
@@ -60,3 +67,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-spark: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,spark]'
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed

@@ -63,13 +63,18 @@ def run_dbt(
     db_path: Path,
     work_dir: Path,
     on_progress: Callable[[str], None] | None = None,
+    *,
+    dbt: Sequence[str] = (str(DBT),),
+    env: dict[str, str] | None = None,
 ) -> DbtRun:
     """Run one dbt command against `db_path`; dbt's target/ and logs/ go to `work_dir`.
 
-    `on_progress` hears every PROGRESS_EVERY finished nodes, for long builds.
+    `on_progress` hears every PROGRESS_EVERY finished nodes, for long builds. `dbt` is
+    the command that runs dbt (the Spark engine's runs it inside a Spark session), `env`
+    extra environment variables.
     """
     cmd = [
-        str(DBT),
+        *dbt,
         "--log-format",
         "json",
         "--no-use-colors",
@@ -87,6 +92,7 @@ def run_dbt(
         **os.environ,
         "FUNDLENS_DB_PATH": str(db_path),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(env or {}),
     }
     errors: list[str] = []
     warnings: list[str] = []

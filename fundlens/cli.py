@@ -11,7 +11,7 @@ from pathlib import Path
 from fundlens import PROJECT_DIR, SEEDS_DIR
 from fundlens.errors import FundLensError
 from fundlens.home import published_version, read_runs, resolve_home
-from fundlens.refresh import RefreshBusy, refresh, rollback
+from fundlens.refresh import ENGINES, RefreshBusy, refresh, rollback
 
 EXIT_FAILED = 1  # bad input, failed audit, nothing to roll back
 EXIT_BUSY = 3  # another refresh or rollback holds the lock
@@ -31,7 +31,14 @@ def _positive(text: str) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    record = refresh(args.seeds, args.home, keep=args.keep, wait=args.wait, progress=_progress)
+    record = refresh(
+        args.seeds,
+        args.home,
+        keep=args.keep,
+        wait=args.wait,
+        engine=args.engine,
+        progress=_progress,
+    )
     home = resolve_home(args.home)
     tests = record["tests"]
     print(
@@ -40,6 +47,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         f"{len(record['marts'])} marts, "
         f"{sum(tests.values())} checks ({tests.get('pass', 0)} passed), "
         f"{sum(record['timings'].values()):.1f}s"
+        + (f" on Spark; Parquet marts in {home / 'spark'}" if args.engine == "spark" else "")
     )
     return 0
 
@@ -136,6 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep", type=_positive, default=5, metavar="N", help="versions kept (default 5)"
     )
     p.add_argument("--wait", action="store_true", help="queue behind a running refresh")
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="what runs the dbt models and tests: duckdb (default, embedded) or spark "
+        "(a local Spark session; needs `make java spark`; also publishes the public marts "
+        "as Parquet folders in <home>/spark/)",
+    )
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser(

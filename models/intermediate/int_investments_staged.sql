@@ -16,6 +16,9 @@ bucketed as (
         company_id,
         investment_date,
         round_label,
+        instrument,
+        amount,
+        currency,
         case
             when round_label in ('pre_seed', 'seed') then 'seed'
             when round_label in ('series_a', 'series_b') then 'early'
@@ -65,6 +68,9 @@ final as (
         bucketed.company_id,
         bucketed.investment_date,
         bucketed.round_label,
+        bucketed.instrument,
+        bucketed.amount,
+        bucketed.currency,
         case
             when bucketed.round_label = 'bridge'
                 then coalesce(bridge_stages.previous_round_stage, 'seed')
