@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,8 +58,6 @@ def session_config(warehouse: Path) -> dict[str, str]:
         "spark.driver.bindAddress": "127.0.0.1",
         "spark.driver.host": "127.0.0.1",
         "spark.sql.execution.arrow.pyspark.enabled": "true",
-        "spark.pyspark.python": sys.executable,
-        "spark.pyspark.driver.python": sys.executable,
     }
 
 
@@ -126,6 +125,8 @@ def build(db: Path, candidate: Path, on_progress: Callable[[str], None]) -> DbtR
         on_progress,
         dbt=(sys.executable, "-m", "fundlens.spark"),
         env={
+            # dbt threads overlap Spark's per-query latency (planning, scheduling)
+            "FUNDLENS_DBT_THREADS": os.environ.get("FUNDLENS_DBT_THREADS", "4"),
             INPUTS_ENV: str(inputs),
             MARTS_ENV: str(candidate / MARTS_DIR),
             WAREHOUSE_ENV: str(warehouse),
@@ -164,13 +165,17 @@ def _xirr_udf():
 
     from fundlens.udfs import xirr_arrow
 
-    return arrow_udf(xirr_arrow, "double", ArrowUDFType.SCALAR)
+    with warnings.catch_warnings():  # "prefer type hints": xirr_arrow is shared with DuckDB
+        warnings.simplefilter("ignore", UserWarning)
+        return arrow_udf(xirr_arrow, "double", ArrowUDFType.SCALAR)
 
 
 def start_session(warehouse: Path):
     """Start (or join) the Spark session and register fundlens's SQL functions in it."""
     from pyspark.sql import SparkSession
 
+    # Python workers (the xirr UDF) run this interpreter, with fundlens and its deps
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder
     for key, value in session_config(warehouse).items():
         builder = builder.config(key, value)
