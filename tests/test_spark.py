@@ -162,3 +162,17 @@ def test_cli_offers_the_spark_engine(capsys):
         build_parser().parse_args(["refresh", "--engine", "presto"])
     assert "invalid choice: 'presto'" in capsys.readouterr().err
     assert build_parser().parse_args(["refresh", "--engine", "spark"]).engine == "spark"
+
+
+def test_missing_spark_is_a_clear_refusal(tmp_path, monkeypatch):
+    import fundlens.spark
+
+    monkeypatch.setattr(fundlens.spark, "available", lambda: "the spark extra is missing")
+    home = tmp_path / "home"
+    with pytest.raises(fundlens.spark.SparkUnavailable, match="the spark extra is missing"):
+        refresh(SEEDS_DIR, home, engine="spark")
+    from fundlens.home import published_version, read_runs
+
+    assert published_version(home) is None
+    (run,) = read_runs(home)
+    assert run["outcome"] == "failed" and "spark extra" in run["error"]

@@ -11,14 +11,7 @@ with investments as (
 bucketed as (
 
     select
-        investment_id,
-        fund_id,
-        company_id,
-        investment_date,
-        round_label,
-        instrument,
-        amount,
-        currency,
+        *,
         case
             when round_label in ('pre_seed', 'seed') then 'seed'
             when round_label in ('series_a', 'series_b') then 'early'
