@@ -20,7 +20,7 @@ browser: ## install Debian's Chromium for the browser tests (root; they are skip
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 java: ## install Debian's Java 17 for the Spark engine (root; the Spark tests skip without it)
-	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+	@dpkg -s openjdk-17-jre-headless >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 spark: $(VENV)/.installed-spark ## install the Spark extra (pyspark, dbt-spark) next to the dev extras
 
