@@ -64,42 +64,17 @@ last_reported as (
 ),
 
 -- One pass over the flows to each quarter end: capital to date and, of it, the flows
--- after the last reported NAV (null when no NAV was reported by then).
-flows_summed as (
+-- after the last reported NAV.
+flows_to_date as (
 
     select
         fund_quarters.fund_id,
         fund_quarters.quarter_end,
         last_reported.last_reported_nav_date,
         last_reported.last_reported_nav,
-        coalesce(sum(
-            case when cash_flows.flow_type = 'capital_call' then cash_flows.amount end
-        ), 0) as paid_in_capital,
-        coalesce(sum(
-            case when cash_flows.flow_type = 'distribution' then cash_flows.amount end
-        ), 0) as distributed_capital,
-        case
-            when last_reported.last_reported_nav_date is not null
-                then coalesce(sum(
-                    case
-                        when
-                            cash_flows.flow_type = 'capital_call'
-                            and cash_flows.flow_date > last_reported.last_reported_nav_date
-                            then cash_flows.amount
-                    end
-                ), 0)
-        end as calls_since_report,
-        case
-            when last_reported.last_reported_nav_date is not null
-                then coalesce(sum(
-                    case
-                        when
-                            cash_flows.flow_type = 'distribution'
-                            and cash_flows.flow_date > last_reported.last_reported_nav_date
-                            then cash_flows.amount
-                    end
-                ), 0)
-        end as distributions_since_report
+        cash_flows.flow_type,
+        cash_flows.amount,
+        cash_flows.flow_date > last_reported.last_reported_nav_date as is_after_report
 
     from fund_quarters
     left join last_reported
@@ -110,18 +85,56 @@ flows_summed as (
         on
             fund_quarters.fund_id = cash_flows.fund_id
             and fund_quarters.quarter_end >= cash_flows.flow_date
+
+),
+
+flows_summed as (
+
+    select
+        fund_id,
+        quarter_end,
+        last_reported_nav_date,
+        last_reported_nav,
+        coalesce(sum(
+            case when flow_type = 'capital_call' then amount end
+        ), 0) as paid_in_capital,
+        coalesce(sum(
+            case when flow_type = 'distribution' then amount end
+        ), 0) as distributed_capital,
+        coalesce(sum(
+            case when flow_type = 'capital_call' and is_after_report then amount end
+        ), 0) as calls_after_report,
+        coalesce(sum(
+            case when flow_type = 'distribution' and is_after_report then amount end
+        ), 0) as distributions_after_report
+
+    from flows_to_date
     group by
-        fund_quarters.fund_id,
-        fund_quarters.quarter_end,
-        last_reported.last_reported_nav_date,
-        last_reported.last_reported_nav
+        fund_id,
+        quarter_end,
+        last_reported_nav_date,
+        last_reported_nav
 
 ),
 
 joined as (
 
     select
-        flows_summed.*,
+        flows_summed.fund_id,
+        flows_summed.quarter_end,
+        flows_summed.paid_in_capital,
+        flows_summed.distributed_capital,
+        flows_summed.last_reported_nav_date,
+        flows_summed.last_reported_nav,
+        -- null when no NAV was reported by the quarter end
+        case
+            when flows_summed.last_reported_nav_date is not null
+                then flows_summed.calls_after_report
+        end as calls_since_report,
+        case
+            when flows_summed.last_reported_nav_date is not null
+                then flows_summed.distributions_after_report
+        end as distributions_since_report,
         portfolio.portfolio_fair_value
 
     from flows_summed
