@@ -40,6 +40,15 @@ TARGET = "spark"  # the profiles.yml target
 MARTS_DIR = "spark"  # <candidate or version>/spark/<mart>/: the public marts as Parquet
 PRIVATE_SCHEMAS = ("private",)  # Spark-managed tables, kept out of MARTS_DIR
 
+# dbt tests Spark SQL cannot run, with the reason; every other test and contract runs.
+NOT_ON_SPARK = {
+    "assert_positions_follow_valuation_rules": (
+        "its FX lookup is a correlated subquery nested two levels deep, and Spark resolves "
+        "outer references one level only (the same rules are checked by the unique, "
+        "not_null and expression tests of the position models, and by tests/test_marts.py)"
+    ),
+}
+
 
 def session_config(warehouse: Path) -> dict[str, str]:
     """The Spark session a refresh runs in: local, in-memory catalog, quiet, UTC."""
@@ -118,8 +127,9 @@ def build(db: Path, candidate: Path, on_progress: Callable[[str], None]) -> DbtR
     inputs = candidate / "spark-inputs"
     warehouse = candidate / "spark-warehouse"
     export_inputs(db, inputs)
+    exclude = sorted(NOT_ON_SPARK)
     run = run_dbt(
-        ["build"],
+        ["build", "--exclude", *exclude],
         db,
         candidate / "dbt",
         on_progress,
@@ -132,6 +142,7 @@ def build(db: Path, candidate: Path, on_progress: Callable[[str], None]) -> DbtR
             WAREHOUSE_ENV: str(warehouse),
         },
     )
+    run.warnings += [f"not run on Spark: {name}: {NOT_ON_SPARK[name]}" for name in exclude]
     if run.success:
         import_marts(db, candidate / MARTS_DIR, warehouse)
     return run
