@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test browser java spark refresh app demo-data lint format bench docs clean
+.PHONY: help run test browser java spark refresh app demo-data lint format bench bench-scale docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,7 +31,7 @@ app: $(VENV)/.installed ## start the app on the published warehouse
 	$(BIN)/fundlens app
 
 demo-data: $(VENV)/.installed ## regenerate the demo CSVs in seeds/
-	$(BIN)/python -m fundlens.demo --out seeds
+	$(BIN)/fundlens generate --preset demo --out seeds
 
 lint: $(VENV)/.installed-dev ## ruff and sqlfluff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -45,6 +45,10 @@ bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part
 	$(BIN)/python benchmarks/bench_performance.py
 	@if test -e $(VENV)/.installed-spark; then $(BIN)/python benchmarks/bench_spark.py; \
 	else echo "bench_spark skipped: run make spark first"; fi
+
+PRESET ?= medium
+bench-scale: $(VENV)/.installed ## generate PRESET (demo|medium|large|xlarge) and time a refresh against DuckDB's load floor
+	$(BIN)/python benchmarks/bench_scale.py --preset $(PRESET)
 
 docs: $(VENV)/.installed ## generate the dbt docs site into target/ (from a copy: readers keep reading)
 	@test -e .fundlens/warehouse.duckdb || { echo "Nothing published yet: run make refresh first."; exit 1; }

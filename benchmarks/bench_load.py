@@ -1,7 +1,7 @@
 """How close is the validating loader to DuckDB's bare CSV speed?
 
 Builds a valid input set (the demo seeds plus N synthetic investments, or a
-`fundlens.demo.generate` portfolio with --funds/--companies), then times, in the
+`fundlens.generate.generate` portfolio with --funds/--companies), then times, in the
 same run:
 
 - baseline: a bare `CREATE TABLE ... AS SELECT * FROM read_csv(...)` of every file
@@ -85,14 +85,14 @@ def bare_read(seeds: Path, db: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000, help="synthetic investments")
-    parser.add_argument("--funds", type=int, help="use fundlens.demo.generate instead")
+    parser.add_argument("--funds", type=int, help="use fundlens.generate.generate instead")
     parser.add_argument("--companies", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3, help="best of N")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         seeds = Path(tmp) / "seeds"
         if args.funds:
-            from fundlens.demo import generate
+            from fundlens.generate import generate
 
             generate(seeds, funds=args.funds, companies=args.companies)
         else:

@@ -1,6 +1,6 @@
 """Does computing fund performance dominate a refresh?
 
-Generates a synthetic portfolio with `fundlens.demo.generate` (default 200 funds, about
+Generates a synthetic portfolio with `fundlens.generate.generate` (default 200 funds, about
 40 quarters each), builds it with `fundlens.build.build` into a temporary directory,
 and prints, from dbt's run_results.json, the time of the performance step (the
 fund_performance model and its int_fund_* parents, XIRR UDF calls included) next to
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import duckdb
 
 from fundlens.build import build
-from fundlens.demo import generate
+from fundlens.generate import generate
 
 # The performance step: fund_performance and the parents built for it alone
 # (int_fund_quarters and the position models are shared with the exposure marts).

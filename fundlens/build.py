@@ -1,8 +1,15 @@
 """Build a warehouse database: load the input CSVs, then run `dbt build` on it.
 
 dbt runs in a child process: it holds its DuckDB connection until it exits (so the
-file can be reopened afterwards), keeps no state between builds, and dies with the
-refresh that started it, even when that refresh is killed with SIGKILL.
+file can be reopened afterwards) and dies with the refresh that started it, even when
+that refresh is killed with SIGKILL.
+
+The one state kept between builds is dbt's parse of the project (its partial-parse
+file in `target/`), when the caller passes a `parse_cache` directory: dbt then
+re-parses only the files whose checksums changed, and everything when its version,
+the profile or the command-line vars change. For the profile to stay the same, dbt
+opens the database by its file name from the database's own directory (the absolute
+path, which differs for every candidate, would count as a profile change).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +31,9 @@ from fundlens.load import load
 
 DBT = Path(sys.executable).with_name("dbt")
 PROGRESS_EVERY = 25  # nodes
+# dbt's first info-level events after it has parsed the project: `build` and `run` say
+# what they found; `parse` says where it wrote its performance report.
+PARSED_EVENTS = ("FoundStats", "ParsePerfInfoPath")
 
 
 @dataclass
@@ -33,6 +44,20 @@ class DbtRun:
     results: list[dict] = field(default_factory=list)  # run_results.json "results"
     errors: list[str] = field(default_factory=list)  # error-level log messages
     warnings: list[str] = field(default_factory=list)  # warn-level log messages
+    parse_seconds: float | None = None  # from start until dbt reported what it found
+    partial_parse: bool = False  # dbt reused (and updated) a previous parse of the project
+
+    def node_timings(self) -> list[dict]:
+        """Each node's status and execution time, slowest first."""
+        timings = [
+            {
+                "node": r["unique_id"],
+                "status": r["status"],
+                "seconds": round(r.get("execution_time") or 0.0, 3),
+            }
+            for r in self.results
+        ]
+        return sorted(timings, key=lambda t: (-t["seconds"], t["node"]))
 
     @property
     def success(self) -> bool:
@@ -63,16 +88,22 @@ def run_dbt(
     db_path: Path,
     work_dir: Path,
     on_progress: Callable[[str], None] | None = None,
+    parse_cache: Path | None = None,
+    project_dir: Path = PROJECT_DIR,
     *,
     dbt: Sequence[str] = (str(DBT),),
     env: dict[str, str] | None = None,
 ) -> DbtRun:
-    """Run one dbt command against `db_path`; dbt's target/ and logs/ go to `work_dir`.
+    """Run one dbt command against `db_path`; dbt's target/ and logs/ go to `work_dir`,
+    or target/ to `parse_cache` (kept between runs, so dbt can reuse its parse; one
+    dbt at a time may use it: refresh holds the home's lock).
 
-    `on_progress` hears every PROGRESS_EVERY finished nodes, for long builds. `dbt` is
-    the command that runs dbt (the Spark engine's runs it inside a Spark session), `env`
-    extra environment variables.
+    `on_progress` hears when the parse is done and every PROGRESS_EVERY finished nodes.
+    `dbt` is the command that runs dbt (the Spark engine's runs it inside a Spark
+    session), `env` extra environment variables.
     """
+    target = (parse_cache or work_dir) / "target"
+    (target / "run_results.json").unlink(missing_ok=True)  # never read a previous run's
     cmd = [
         *dbt,
         "--log-format",
@@ -80,35 +111,41 @@ def run_dbt(
         "--no-use-colors",
         *args,
         "--project-dir",
-        str(PROJECT_DIR),
+        str(project_dir),
         "--profiles-dir",
-        str(PROJECT_DIR),
+        str(project_dir),
         "--target-path",
-        str(work_dir / "target"),
+        str(target),
         "--log-path",
         str(work_dir / "logs"),
     ]
     env = {
         **os.environ,
-        "FUNDLENS_DB_PATH": str(db_path),
+        "FUNDLENS_DB_PATH": db_path.name,  # opened from its directory (see the docstring)
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **(env or {}),
     }
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
     warnings: list[str] = []
     done = 0
+    parse_seconds: float | None = None
+    total: int | None = None  # nodes dbt will run, from its result events
+    partial_parse = True  # until dbt says it cannot
+    started = time.perf_counter()
     with subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
-        cwd=PROJECT_DIR,
+        cwd=db_path.parent,
         preexec_fn=_die_with_parent,
     ) as proc:
         for line in proc.stdout:
             try:
-                info = json.loads(line)["info"]
+                event = json.loads(line)
+                info = event["info"]
             except (ValueError, KeyError):
                 errors.append(line.rstrip())  # not dbt's JSON: a crash; keep it
                 continue
@@ -116,13 +153,31 @@ def run_dbt(
                 errors.append(info["msg"])
             elif info["level"] == "warn":
                 warnings.append(info["msg"])
-            if info["name"].startswith("Log") and info["name"].endswith("Result"):
+            name = info["name"]
+            if name == "UnableToPartialParse":
+                partial_parse = False
+            elif name in PARSED_EVENTS and parse_seconds is None:
+                parse_seconds = round(time.perf_counter() - started, 3)
+                if on_progress:
+                    how = "reused" if partial_parse else "full"
+                    on_progress(f"[{args[0]}] parsed the project in {parse_seconds:.1f}s ({how})")
+            elif name.startswith("Log") and name.endswith("Result"):
                 done += 1
+                data = event.get("data", {})
+                total = total or data.get("total") or data.get("num_models")
                 if on_progress and done % PROGRESS_EVERY == 0:
-                    on_progress(f"[{args[0]}] {done} nodes done")
-    results_path = work_dir / "target" / "run_results.json"
+                    of = f" of {total}" if total else ""
+                    on_progress(f"[{args[0]}] {done}{of} nodes done")
+    results_path = target / "run_results.json"
     results = json.loads(results_path.read_text())["results"] if results_path.exists() else []
-    run = DbtRun(proc.returncode, results, errors, warnings)
+    run = DbtRun(
+        proc.returncode,
+        results,
+        errors,
+        warnings,
+        parse_seconds,
+        partial_parse and parse_seconds is not None,
+    )
     if not run.success and not results:
         raise FundLensError(f"dbt {args[0]} could not run:\n  " + "\n  ".join(errors[-20:]))
     return run

@@ -6,15 +6,18 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from fundlens import PROJECT_DIR, SEEDS_DIR
 from fundlens.errors import FundLensError
+from fundlens.generate import PRESETS, generate
 from fundlens.home import published_version, read_runs, resolve_home
 from fundlens.refresh import ENGINES, RefreshBusy, refresh, rollback
 
 EXIT_FAILED = 1  # bad input, failed audit, nothing to roll back
 EXIT_BUSY = 3  # another refresh or rollback holds the lock
+SLOWEST_SHOWN = 5  # dbt nodes listed after a refresh
 
 HOME_HELP = "FundLens home (default: $FUNDLENS_HOME, else .fundlens/ in the project)"
 
@@ -48,6 +51,28 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         f"{sum(tests.values())} checks ({tests.get('pass', 0)} passed), "
         f"{sum(record['timings'].values()):.1f}s"
         + (f" on Spark; Parquet marts in {home / 'spark'}" if args.engine == "spark" else "")
+    )
+    steps = ", ".join(f"{name} {took:.1f}s" for name, took in record["timings"].items())
+    parse = record.get("dbt", {}).get("parse_seconds")
+    print(f"  steps: {steps}" + (f" (dbt parse {parse:.1f}s of the build)" if parse else ""))
+    slowest = record.get("dbt", {}).get("nodes", [])[:SLOWEST_SHOWN]
+    if slowest:
+        print("  slowest dbt nodes: " + ", ".join(
+            f"{n['node'].split('.')[-1]} {n['seconds']:.1f}s" for n in slowest
+        ))  # fmt: skip
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    preset = PRESETS[args.preset]
+    funds = args.funds or preset.funds
+    companies = args.companies or preset.companies
+    started = time.perf_counter()
+    counts = generate(args.out, seed=args.seed, funds=funds, companies=companies, progress=True)
+    print(
+        f"Wrote {len(counts)} files, {sum(counts.values()):,} rows ({funds} funds, "
+        f"{companies} companies, seed {args.seed}) to {args.out} "
+        f"in {time.perf_counter() - started:.1f}s"
     )
     return 0
 
@@ -153,6 +178,34 @@ def build_parser() -> argparse.ArgumentParser:
         "as Parquet folders in <home>/spark/)",
     )
     p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser(
+        "generate",
+        help="write a synthetic portfolio (every input CSV) for demos and benchmarks",
+        description=(
+            "Write a complete, valid input directory in the data contract's format: funds, "
+            "companies, investments, exits, marks, FX, KPIs, LPs and commitments, plus the "
+            "reference files. The same arguments always give byte-identical files. "
+            "Presets: "
+            + "; ".join(
+                f"{name} ({p.funds} funds, {p.companies:,} companies: {p.about})"
+                for name, p in PRESETS.items()
+            )
+            + ". --preset demo --out seeds reproduces the shipped demo data."
+        ),
+    )
+    p.add_argument("--out", type=Path, required=True, metavar="DIR",
+                   help="directory to write the CSVs into (created if missing; "
+                   "files of the same names are replaced)")  # fmt: skip
+    p.add_argument("--preset", choices=list(PRESETS), default="demo",
+                   help="portfolio size (default: demo)")  # fmt: skip
+    p.add_argument(
+        "--funds", type=_positive, metavar="N", help="number of funds (overrides the preset)"
+    )
+    p.add_argument("--companies", type=_positive, metavar="N",
+                   help="number of portfolio companies (overrides the preset)")  # fmt: skip
+    p.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default: 7)")
+    p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser(
         "rollback",

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from fundlens import SEEDS_DIR
+from fundlens import PROJECT_DIR, SEEDS_DIR
 from fundlens.build import run_dbt
 from fundlens.contract import FILES
 from fundlens.errors import FundLensError, InputError
@@ -182,18 +182,38 @@ def _failpoint(home: Path, name: str) -> None:
             time.sleep(60)
 
 
+def parse_cache(home: Path) -> Path:
+    """Where dbt keeps its parse of this project between refreshes of `home` (one per
+    project directory: a home refreshed from two checkouts keeps two)."""
+    key = hashlib.sha256(str(PROJECT_DIR).encode()).hexdigest()[:12]
+    path = home / "cache" / f"dbt-{key}"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
 def _dbt_build(
-    db: Path, candidate: Path, progress: Progress, engine: str = "duckdb"
+    db: Path,
+    candidate: Path,
+    progress: Progress,
+    record: dict,
+    cache: Path,
+    engine: str = "duckdb",
 ) -> tuple[dict[str, int], list[str]]:
-    """Run `dbt build` for the candidate; return test counts and dbt's warnings.
+    """Run `dbt build` for the candidate; return test counts and dbt's warnings, and keep
+    the parse time and each node's time in `record["dbt"]`.
 
     Raises AuditError when a model, contract or test fails."""
-    if engine == "spark":
+    if engine == "spark":  # its own parse: sharing the DuckDB target's would void it
         from fundlens import spark
 
         run = spark.build(db, candidate, progress)
     else:
-        run = run_dbt(["build"], db, candidate / "dbt", on_progress=progress)
+        run = run_dbt(["build"], db, candidate / "dbt", on_progress=progress, parse_cache=cache)
+    record["dbt"] = {
+        "parse_seconds": run.parse_seconds,
+        "partial_parse": run.partial_parse,
+        "nodes": run.node_timings(),
+    }
     tests: dict[str, int] = {}
     for r in run.results:
         if r["unique_id"].split(".")[0] in ("test", "unit_test"):
@@ -325,7 +345,9 @@ def refresh(
                     progress(message)
                     _failpoint(home, "mid-build")
 
-                record["tests"], record["warnings"] = _dbt_build(db, candidate, on_nodes, engine)
+                record["tests"], record["warnings"] = _dbt_build(
+                    db, candidate, on_nodes, record, parse_cache(home), engine
+                )
             with step("public"):
                 write_public(db, candidate / PUBLIC)
                 record["marts"] = _table_counts(db, ("marts", "private"))

@@ -10,7 +10,7 @@ import pytest
 
 from fundlens import SEEDS_DIR
 from fundlens.contract import FILES
-from fundlens.demo import generate
+from fundlens.generate import generate
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -23,7 +23,7 @@ def test_committed_seeds_are_reproduced_byte_for_byte(tmp_path: Path) -> None:
     for spec in FILES.values():
         fresh = (tmp_path / spec.filename).read_bytes()
         shipped = (SEEDS_DIR / spec.filename).read_bytes()
-        assert fresh == shipped, f"seeds/{spec.filename} is stale: run python -m fundlens.demo"
+        assert fresh == shipped, f"seeds/{spec.filename} is stale: run make demo-data"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         spec.filename for spec in FILES.values()
     )
@@ -68,3 +68,71 @@ def test_scaled_run_references_resolve(scaled: Path) -> None:
             known = {r[target_column] for r in _rows(scaled / f"{target_file}.csv")}
             values = {r[column.name] for r in _rows(scaled / spec.filename)} - {""}
             assert values <= known, f"{spec.name}.{column.name}: {sorted(values - known)[:3]}"
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def test_generation_is_deterministic_per_seed(tmp_path: Path) -> None:
+    for run in ("a", "b"):
+        generate(tmp_path / run, seed=3, funds=3, companies=60)
+    generate(tmp_path / "other", seed=4, funds=3, companies=60)
+    first = _snapshot(tmp_path / "a")
+    assert first == _snapshot(tmp_path / "b")
+    other = _snapshot(tmp_path / "other")
+    changed = {name for name in first if first[name] != other[name]}
+    # the seed drives the portfolio; the reference files are fixed
+    assert {"investments.csv", "valuations.csv", "company_kpis.csv"} <= changed
+    assert not changed & {"segments.csv", "industries.csv", "countries.csv"}
+
+
+def test_cli_demo_preset_reproduces_the_seeds(tmp_path: Path, capsys) -> None:
+    from fundlens.cli import main
+
+    assert main(["generate", "--preset", "demo", "--out", str(tmp_path / "cli")]) == 0
+    assert "Wrote 17 files" in capsys.readouterr().out
+    from fundlens.demo import main as demo_main  # the old entry point, same output
+
+    assert demo_main(["--out", str(tmp_path / "demo")]) == 0
+    shipped = {p.name: p.read_bytes() for p in SEEDS_DIR.glob("*.csv")}
+    assert _snapshot(tmp_path / "cli") == shipped
+    assert _snapshot(tmp_path / "demo") == shipped
+
+
+def test_cli_overrides_the_preset_size(tmp_path: Path) -> None:
+    from fundlens.cli import main
+
+    assert main(["generate", "--out", str(tmp_path), "--funds", "3", "--companies", "50"]) == 0
+    assert len(_rows(tmp_path / "funds.csv")) == 3
+    assert len(_rows(tmp_path / "companies.csv")) == 50
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--funds", "5", "--companies", "4"], "--companies (4) must be at least --funds (5)"),
+        (["--out-is-a-file"], "exists and is not a directory"),
+    ],
+)
+def test_cli_refuses_impossible_requests_clearly(tmp_path: Path, capsys, args, message) -> None:
+    from fundlens.cli import main
+
+    out = tmp_path / "out"
+    if args == ["--out-is-a-file"]:
+        out.write_text("not a directory")
+        args = []
+    assert main(["generate", "--out", str(out), *args]) == 1
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("bad", [["--funds", "0"], ["--companies", "x"], ["--preset", "huge"]])
+def test_cli_rejects_bad_arguments(tmp_path: Path, capsys, bad) -> None:
+    from fundlens.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["generate", "--out", str(tmp_path), *bad])
+    assert exc.value.code == 2
+    assert "usage: fundlens generate" in capsys.readouterr().err

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from fundlens import SEEDS_DIR
+from fundlens import PROJECT_DIR, SEEDS_DIR
+from fundlens.build import run_dbt
 from fundlens.home import published_version
 from fundlens.refresh import refresh, refresh_lock, rollback
 
@@ -139,6 +140,22 @@ def test_run_record_describes_the_run(demo_home: Path):
     assert set(record["tests"]) == {"pass"}, record["tests"]  # no fail, warn or skip
     assert record["warnings"] == []  # dbt build said nothing at warn level
     assert set(record["timings"]) == {"load", "build", "public", "publish"}
+    # dbt's side: parse time (a fresh home parses everything) and every node's time
+    dbt = record["dbt"]
+    assert 0 < dbt["parse_seconds"] < record["timings"]["build"]
+    assert dbt["partial_parse"] is False
+    nodes = dbt["nodes"]
+    statuses = {n["node"]: n["status"] for n in nodes}
+    assert {s for node, s in statuses.items() if not node.startswith("exposure.")} <= {
+        "pass",
+        "success",
+    }
+    built = {n["node"].split(".")[-1] for n in nodes if n["node"].startswith("model.")}
+    assert {name.split(".")[1] for name in record["marts"]} <= built
+    seconds = [n["seconds"] for n in nodes]
+    assert seconds == sorted(seconds, reverse=True) and seconds[-1] >= 0
+    # two dbt threads: the nodes' times cannot add up to more than twice the build step
+    assert sum(seconds) <= 2 * record["timings"]["build"]
 
 
 def test_status_shows_published_version(demo_home: Path):
@@ -252,6 +269,7 @@ def test_readers_never_notice_a_refresh_and_rollback_restores(home_copy: Path, t
         time.sleep(1)
         record = refresh(variant_seeds(tmp_path / "seeds"), home_copy)
         time.sleep(1.5)
+        assert record["dbt"]["partial_parse"], "the project did not change: reuse the parse"
     finally:
         stop.touch()
         for proc, _ in readers:
@@ -329,3 +347,45 @@ def test_only_the_last_versions_are_kept_and_current_never_pruned(tmp_path: Path
     kept = sorted(p.name for p in (home / "versions").iterdir())
     assert kept == [names[0], *names[-5:]]
     assert published_version(home) == names[0]
+
+
+@pytest.mark.slow
+def test_a_reused_parse_sees_a_changed_model(tmp_path: Path):
+    """dbt's parse is kept between refreshes; a model changed since must be re-parsed."""
+    project = tmp_path / "project"
+    for name in ("models", "macros", "analyses", "snapshots", "tests/dbt"):
+        shutil.copytree(PROJECT_DIR / name, project / name)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    cache = tmp_path / "cache"
+    db = tmp_path / "db" / "warehouse.duckdb"
+
+    first = run_dbt(["parse"], db, tmp_path / "run1", parse_cache=cache, project_dir=project)
+    assert first.success and not first.partial_parse
+    model = project / "models" / "marts" / "core" / "dim_funds.sql"
+    model.write_text(model.read_text() + "\n-- changed after the first parse\n")
+    second = run_dbt(["parse"], db, tmp_path / "run2", parse_cache=cache, project_dir=project)
+    assert second.success and second.partial_parse
+    manifest = json.loads((cache / "target" / "manifest.json").read_text())
+    assert (
+        "changed after the first parse" in manifest["nodes"]["model.fundlens.dim_funds"]["raw_code"]
+    )
+
+
+def test_refresh_summary_names_the_steps_and_slowest_nodes(demo_home: Path, monkeypatch, capsys):
+    """`fundlens refresh` ends with each step's time and the slowest dbt nodes."""
+    from fundlens import cli
+    from fundlens.home import read_runs
+
+    [record] = read_runs(demo_home)
+    monkeypatch.setattr(cli, "refresh", lambda *args, **kwargs: record)
+    assert cli.main(["refresh", "--home", str(demo_home)]) == 0
+    out = capsys.readouterr().out
+    assert f"Published version {record['version_id']}" in out
+    steps = out.split("steps: ")[1].splitlines()[0]
+    for step, took in record["timings"].items():
+        assert f"{step} {took:.1f}s" in steps
+    assert f"dbt parse {record['dbt']['parse_seconds']:.1f}s" in steps
+    slowest = out.split("slowest dbt nodes: ")[1].splitlines()[0].split(", ")
+    expected = record["dbt"]["nodes"][: cli.SLOWEST_SHOWN]
+    assert slowest == [f"{n['node'].split('.')[-1]} {n['seconds']:.1f}s" for n in expected]

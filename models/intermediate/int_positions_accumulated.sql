@@ -1,7 +1,10 @@
 {#- One row per fund, company and quarter end of the fund's calendar, from the quarter of
     the fund's first investment in the company on: what was invested and realized to date
     (in fund currency, each flow at the rate of its own date), the last full exit and
-    whether the fund still holds the company (no full exit, or an investment after it). -#}
+    whether the fund still holds the company (no full exit, or an investment after it).
+    Running totals per holding are each valid from their flow's date until the holding's
+    next flow, so a quarter end joins the one interval that holds it, never every earlier
+    flow (flows of one date are ordered by id; all but the last have an empty interval). -#}
 with fund_quarters as (
 
     select * from {{ ref('int_fund_quarters') }}
@@ -50,90 +53,55 @@ position_quarters as (
 
 ),
 
-investments_in_quarter_scope as (
-
-    select
-        position_quarters.fund_id,
-        position_quarters.company_id,
-        position_quarters.quarter_end,
-        investments.investment_id,
-        investments.investment_date,
-        investments.stage,
-        investments.fund_amount
-
-    from position_quarters
-    inner join investments
-        on
-            position_quarters.fund_id = investments.fund_id
-            and position_quarters.company_id = investments.company_id
-            and position_quarters.quarter_end >= investments.investment_date
-
-),
-
-investments_to_date as (
+investments_running as (
 
     select
         fund_id,
         company_id,
-        quarter_end,
-        sum(fund_amount) as cost,
-        max(investment_date) as last_investment_date
-
-    from investments_in_quarter_scope
-    group by fund_id, company_id, quarter_end
-
-),
-
-latest_investment_ranked as (
-
-    select
-        fund_id,
-        company_id,
-        quarter_end,
+        investment_date as last_investment_date,
         stage,
-        row_number() over (
-            partition by fund_id, company_id, quarter_end
-            order by investment_date desc, investment_id desc
-        ) as recency_rank
+        sum(fund_amount) over (
+            partition by fund_id, company_id
+            order by investment_date, investment_id
+            rows between unbounded preceding and current row
+        ) as cost,
+        coalesce(
+            lead(investment_date) over (
+                partition by fund_id, company_id
+                order by investment_date, investment_id
+            ),
+            {{ fx_open_end_date() }}
+        ) as valid_to
 
-    from investments_in_quarter_scope
+    from investments
 
 ),
 
-latest_stage as (
+realizations_running as (
 
     select
         fund_id,
         company_id,
-        quarter_end,
-        stage
+        realization_date,
+        sum(fund_proceeds) over (
+            partition by fund_id, company_id
+            order by realization_date, realization_id
+            rows between unbounded preceding and current row
+        ) as proceeds,
+        max(case when is_full_exit then realization_date end) over (
+            partition by fund_id, company_id
+            order by realization_date, realization_id
+            rows between unbounded preceding and current row
+        ) as last_full_exit_date,
+        coalesce(
+            lead(realization_date) over (
+                partition by fund_id, company_id
+                order by realization_date, realization_id
+            ),
+            {{ fx_open_end_date() }}
+        ) as valid_to
 
-    from latest_investment_ranked
-    where recency_rank = 1
-
-),
-
-realizations_to_date as (
-
-    select
-        position_quarters.fund_id,
-        position_quarters.company_id,
-        position_quarters.quarter_end,
-        sum(realizations.fund_proceeds) as proceeds,
-        max(
-            case when realizations.is_full_exit then realizations.realization_date end
-        ) as last_full_exit_date
-
-    from position_quarters
-    inner join realizations
-        on
-            position_quarters.fund_id = realizations.fund_id
-            and position_quarters.company_id = realizations.company_id
-            and position_quarters.quarter_end >= realizations.realization_date
-    group by
-        position_quarters.fund_id,
-        position_quarters.company_id,
-        position_quarters.quarter_end
+    from realizations
 
 ),
 
@@ -147,7 +115,7 @@ final as (
         position_quarters.first_investment_date,
         investments_to_date.last_investment_date,
         realizations_to_date.last_full_exit_date,
-        latest_stage.stage,
+        investments_to_date.stage,
         investments_to_date.cost,
         coalesce(realizations_to_date.proceeds, 0) as proceeds,
         (
@@ -157,21 +125,18 @@ final as (
         ) as is_active
 
     from position_quarters
-    inner join investments_to_date
+    inner join investments_running as investments_to_date
         on
             position_quarters.fund_id = investments_to_date.fund_id
             and position_quarters.company_id = investments_to_date.company_id
-            and position_quarters.quarter_end = investments_to_date.quarter_end
-    inner join latest_stage
-        on
-            position_quarters.fund_id = latest_stage.fund_id
-            and position_quarters.company_id = latest_stage.company_id
-            and position_quarters.quarter_end = latest_stage.quarter_end
-    left join realizations_to_date
+            and position_quarters.quarter_end >= investments_to_date.last_investment_date
+            and position_quarters.quarter_end < investments_to_date.valid_to
+    left join realizations_running as realizations_to_date
         on
             position_quarters.fund_id = realizations_to_date.fund_id
             and position_quarters.company_id = realizations_to_date.company_id
-            and position_quarters.quarter_end = realizations_to_date.quarter_end
+            and position_quarters.quarter_end >= realizations_to_date.realization_date
+            and position_quarters.quarter_end < realizations_to_date.valid_to
 
 )
 

@@ -2,7 +2,10 @@
     fair-value mark on or before the quarter end, carried forward, in local currency and
     converted into the fund currency at the quarter end's rate. Marks on or before the
     position's last full exit belong to the exited holding and are ignored. Mark columns
-    are null when there is no such mark. -#}
+    are null when there is no such mark.
+    Each mark is the holding's latest from its date until its next mark, so a quarter end
+    joins the one interval that holds it, never every earlier mark; that mark counts if
+    it follows the last full exit (when it does not, no earlier mark does either). -#}
 with positions as (
 
     select * from {{ ref('int_positions_accumulated') }}
@@ -21,36 +24,24 @@ fx_rates as (
 
 ),
 
-marks_in_scope as (
+valuations_ranged as (
 
     select
-        positions.fund_id,
-        positions.company_id,
-        positions.quarter_end,
-        valuations.valuation_date,
-        valuations.fair_value,
-        valuations.currency,
-        valuations.valuation_method,
-        row_number() over (
-            partition by positions.fund_id, positions.company_id, positions.quarter_end
-            order by valuations.valuation_date desc
-        ) as recency_rank
+        fund_id,
+        company_id,
+        valuation_date,
+        fair_value,
+        currency,
+        valuation_method,
+        coalesce(
+            lead(valuation_date) over (
+                partition by fund_id, company_id
+                order by valuation_date
+            ),
+            {{ fx_open_end_date() }}
+        ) as valid_to
 
-    from positions
-    inner join valuations
-        on
-            positions.fund_id = valuations.fund_id
-            and positions.company_id = valuations.company_id
-            and positions.quarter_end >= valuations.valuation_date
-            and coalesce(positions.last_full_exit_date, {{ fx_open_start_date() }})
-            < valuations.valuation_date
-
-),
-
-latest_marks as (
-
-    select * from marks_in_scope
-    where recency_rank = 1
+    from valuations
 
 ),
 
@@ -73,11 +64,14 @@ final as (
         ) }} as mark_fair_value
 
     from positions
-    left join latest_marks
+    left join valuations_ranged as latest_marks
         on
             positions.fund_id = latest_marks.fund_id
             and positions.company_id = latest_marks.company_id
-            and positions.quarter_end = latest_marks.quarter_end
+            and positions.quarter_end >= latest_marks.valuation_date
+            and positions.quarter_end < latest_marks.valid_to
+            and coalesce(positions.last_full_exit_date, {{ fx_open_start_date() }})
+            < latest_marks.valuation_date
     {{ fx_join('fx_rates', 'fx_local', 'latest_marks.currency', 'positions.quarter_end') }}
     {{ fx_join('fx_rates', 'fx_fund', 'positions.fund_currency', 'positions.quarter_end') }}
 

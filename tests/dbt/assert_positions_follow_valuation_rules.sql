@@ -1,11 +1,16 @@
--- Recomputes every position of fct_positions_quarterly from the staged inputs with
--- correlated subqueries (independently of the window logic of int_positions_*):
+-- Recomputes every position of fct_positions_quarterly from the staged inputs, with a
+-- method of its own (independent of the interval joins of int_positions_*): one time
+-- line per holding with its investments, full exits, marks and reported quarter ends,
+-- swept once in date order with running window aggregates (one sort); the mark and the
+-- cost at the latest mark or exit are then looked up by date. On one date, investments
+-- come first, then exits, then marks, then the quarter end, so "on or before" holds.
 -- - full exit: after a full exit on or before the quarter end, with no later investment,
 --   the position is inactive with fair value 0;
 -- - carry-forward: otherwise the latest mark on or before the quarter end (after the last
 --   full exit) counts, converted at the latest FX rates on or before the quarter end;
 -- - cost after mark: plus the investments after that mark (or after the exit, or all of
---   them when there is no mark), at cost in fund currency;
+--   them when there is no mark), at cost in fund currency: the cost to date less the
+--   cost to date at the latest mark or exit;
 -- - is_mark_stale: active and the mark is older than the quarter end (or missing).
 -- Returns the positions that differ.
 with positions as (
@@ -44,150 +49,243 @@ fx_rates as (
 
 ),
 
-history as (
+events as (
 
     select
-        positions.fund_id,
-        positions.company_id,
-        positions.quarter_end,
-        funds.currency as fund_currency,
-        (
-            select max(realizations.realization_date)
-            from realizations
-            where
-                realizations.fund_id = positions.fund_id
-                and realizations.company_id = positions.company_id
-                and realizations.is_full_exit
-                and realizations.realization_date <= positions.quarter_end
-        ) as last_exit_date,
-        (
-            select max(investments.investment_date)
-            from investments
-            where
-                investments.fund_id = positions.fund_id
-                and investments.company_id = positions.company_id
-                and investments.investment_date <= positions.quarter_end
-        ) as last_investment_date
+        fund_id,
+        company_id,
+        investment_date as event_date,
+        1 as event_order,
+        fund_amount as invested,
+        cast(null as date) as exit_date,
+        cast(null as date) as valuation_date
+
+    from investments
+
+    union all
+
+    select
+        fund_id,
+        company_id,
+        realization_date as event_date,
+        2 as event_order,
+        0 as invested,
+        realization_date as exit_date,
+        null as valuation_date
+
+    from realizations
+    where is_full_exit
+
+    union all
+
+    select
+        fund_id,
+        company_id,
+        valuation_date as event_date,
+        3 as event_order,
+        0 as invested,
+        null as exit_date,
+        valuation_date
+
+    from valuations
+
+    union all
+
+    select
+        fund_id,
+        company_id,
+        quarter_end as event_date,
+        4 as event_order,
+        0 as invested,
+        null as exit_date,
+        null as valuation_date
 
     from positions
-    inner join funds
-        on positions.fund_id = funds.fund_id
 
 ),
 
-marked as (
+swept as (
 
     select
-        history.*,
-        (
-            select max(valuations.valuation_date)
-            from valuations
-            where
-                valuations.fund_id = history.fund_id
-                and valuations.company_id = history.company_id
-                and valuations.valuation_date <= history.quarter_end
-                and (
-                    history.last_exit_date is null
-                    or valuations.valuation_date > history.last_exit_date
-                )
-        ) as mark_date
+        *,
+        sum(invested) over time_line as cost_to_date,
+        max(exit_date) over time_line as last_exit_date,
+        max(case when event_order = 1 then event_date end) over time_line
+            as last_investment_date,
+        max(valuation_date) over time_line as last_valuation_date
 
-    from history
+    from events
+    window time_line as (
+        partition by fund_id, company_id
+        order by event_date, event_order
+        rows between unbounded preceding and current row
+    )
 
 ),
 
-with_mark as (
+-- the cost to date at each mark or full exit (the same for all of them on one date)
+anchors as (
 
     select
-        marked.*,
+        fund_id,
+        company_id,
+        event_date as anchor_date,
+        max(cost_to_date) as cost_at_anchor
+
+    from swept
+    where event_order in (2, 3)
+    group by
+        fund_id,
+        company_id,
+        event_date
+
+),
+
+quarter_ends as (
+
+    select
+        fund_id,
+        company_id,
+        event_date as quarter_end,
+        cost_to_date,
+        last_exit_date,
+        last_investment_date,
+        case
+            when
+                last_valuation_date
+                > coalesce(last_exit_date, cast('1900-01-01' as date))
+                then last_valuation_date
+        end as mark_date,
+        -- the latest mark or full exit on or before the quarter end
+        case
+            when last_exit_date is null then last_valuation_date
+            when last_valuation_date > last_exit_date then last_valuation_date
+            else last_exit_date
+        end as anchor_date
+
+    from swept
+    where event_order = 4
+
+),
+
+quarter_states as (
+
+    select
+        quarter_ends.fund_id,
+        quarter_ends.company_id,
+        quarter_ends.quarter_end,
+        funds.currency as fund_currency,
         valuations.fair_value as mark_local_value,
         valuations.currency as mark_currency,
+        quarter_ends.mark_date,
+        quarter_ends.cost_to_date - coalesce(anchors.cost_at_anchor, 0) as cost_after_mark,
         (
-            marked.last_exit_date is null
-            or marked.last_investment_date > marked.last_exit_date
+            quarter_ends.last_exit_date is null
+            or quarter_ends.last_investment_date > quarter_ends.last_exit_date
         ) as expected_is_active
 
-    from marked
+    from quarter_ends
+    inner join funds
+        on quarter_ends.fund_id = funds.fund_id
     left join valuations
         on
-            marked.fund_id = valuations.fund_id
-            and marked.company_id = valuations.company_id
-            and marked.mark_date = valuations.valuation_date
+            quarter_ends.fund_id = valuations.fund_id
+            and quarter_ends.company_id = valuations.company_id
+            and quarter_ends.mark_date = valuations.valuation_date
+    left join anchors
+        on
+            quarter_ends.fund_id = anchors.fund_id
+            and quarter_ends.company_id = anchors.company_id
+            and quarter_ends.anchor_date = anchors.anchor_date
 
 ),
 
-rated as (
+-- the latest rate on or before each quarter end, for the few (currency, quarter end)
+-- pairs the positions need
+rate_dates as (
+
+    select distinct
+        mark_currency as currency,
+        quarter_end
+    from quarter_states
+    where mark_currency is not null
+
+    union
+
+    select distinct
+        fund_currency as currency,
+        quarter_end
+    from quarter_states
+
+),
+
+rates as (
 
     select
-        with_mark.*,
+        rate_dates.currency,
+        rate_dates.quarter_end,
         case
-            when with_mark.mark_currency = 'USD' then 1.0
+            when rate_dates.currency = 'USD' then 1.0
             else (
                 select max(fx_rates.units_per_usd)
                 from fx_rates
                 where
-                    fx_rates.currency = with_mark.mark_currency
+                    fx_rates.currency = rate_dates.currency
                     and fx_rates.rate_date = (
                         select max(fx_latest.rate_date)
                         from fx_rates as fx_latest
                         where
-                            fx_latest.currency = with_mark.mark_currency
-                            and fx_latest.rate_date <= with_mark.quarter_end
+                            fx_latest.currency = rate_dates.currency
+                            and fx_latest.rate_date <= rate_dates.quarter_end
                     )
             )
-        end as mark_rate,
-        case
-            when with_mark.fund_currency = 'USD' then 1.0
-            else (
-                select max(fx_rates.units_per_usd)
-                from fx_rates
-                where
-                    fx_rates.currency = with_mark.fund_currency
-                    and fx_rates.rate_date = (
-                        select max(fx_latest.rate_date)
-                        from fx_rates as fx_latest
-                        where
-                            fx_latest.currency = with_mark.fund_currency
-                            and fx_latest.rate_date <= with_mark.quarter_end
-                    )
-            )
-        end as fund_rate,
-        (
-            select sum(investments.fund_amount)
-            from investments
-            where
-                investments.fund_id = with_mark.fund_id
-                and investments.company_id = with_mark.company_id
-                and investments.investment_date <= with_mark.quarter_end
-                and investments.investment_date > coalesce(
-                    with_mark.mark_date, with_mark.last_exit_date, cast('1900-01-01' as date)
-                )
-        ) as cost_after_mark
+        end as units_per_usd
 
-    from with_mark
+    from rate_dates
 
 ),
 
 expected as (
 
     select
-        fund_id,
-        company_id,
-        quarter_end,
-        mark_date,
-        expected_is_active,
+        quarter_states.fund_id,
+        quarter_states.company_id,
+        quarter_states.quarter_end,
+        quarter_states.mark_date,
+        quarter_states.expected_is_active,
         case
-            when expected_is_active
+            when quarter_states.expected_is_active
                 then
-                    coalesce(mark_local_value / mark_rate * fund_rate, 0)
-                    + coalesce(cost_after_mark, 0)
+                    coalesce(
+                        case
+                            when quarter_states.mark_date is not null
+                                then
+                                    quarter_states.mark_local_value
+                                    / mark_rates.units_per_usd
+                                    * fund_rates.units_per_usd
+                        end,
+                        0
+                    )
+                    + quarter_states.cost_after_mark
             else 0
         end as expected_fair_value,
         (
-            expected_is_active and (mark_date is null or mark_date < quarter_end)
+            quarter_states.expected_is_active
+            and (
+                quarter_states.mark_date is null
+                or quarter_states.mark_date < quarter_states.quarter_end
+            )
         ) as expected_is_mark_stale
 
-    from rated
+    from quarter_states
+    left join rates as mark_rates
+        on
+            quarter_states.mark_currency = mark_rates.currency
+            and quarter_states.quarter_end = mark_rates.quarter_end
+    left join rates as fund_rates
+        on
+            quarter_states.fund_currency = fund_rates.currency
+            and quarter_states.quarter_end = fund_rates.quarter_end
 
 ),
 
@@ -207,7 +305,7 @@ compared as (
         expected.mark_date as expected_mark_date
 
     from positions
-    inner join expected
+    left join expected
         on
             positions.fund_id = expected.fund_id
             and positions.company_id = expected.company_id

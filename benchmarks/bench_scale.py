@@ -1,0 +1,195 @@
+"""How does a refresh scale with the portfolio? One preset, measured in one run.
+
+1. `fundlens generate --preset P` into a temporary directory (timed, rows per input);
+2. the load floor: DuckDB alone reading every input CSV into a table (one connection,
+   `create table ... as select * from read_csv(...)`), i.e. what no refresh can beat;
+3. `fundlens refresh` into a fresh home (cold: dbt parses the project), then again on
+   the same inputs (warm: dbt reuses its parse), each in its own process, with the
+   peak memory of the whole process tree (refresh + dbt) sampled from /proc.
+
+Prints a summary and writes it as JSON (--json, default benchmarks/results/<preset>.json):
+rows per input, wall times, floor, ratio refresh / floor, each step's time (load,
+parse, build, public copy, publish), the 10 slowest dbt nodes and peak memory.
+
+    make bench-scale PRESET=medium
+    .venv/bin/python benchmarks/bench_scale.py --preset large --runs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+# Run as a script, the project root is not on sys.path (and the editable install's
+# finder then resolves `fundlens` as an empty namespace package).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import duckdb
+
+from fundlens.contract import FILES
+from fundlens.generate import PRESETS
+
+ROOT = Path(__file__).resolve().parent.parent
+FUNDLENS = Path(sys.executable).with_name("fundlens")
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory of `root` and all its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack += children.get(pid, [])
+    return total
+
+
+def run_measured(cmd: list[str], **kwargs) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Run `cmd`; return its wall time, the peak RSS of its process tree and the result."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            **kwargs)  # fmt: skip
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    done.set()
+    sampler.join()
+    wall = time.perf_counter() - started
+    return wall, peak, subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def load_floor(seeds: Path, work: Path) -> float:
+    """DuckDB alone reading every input CSV into a table of a new database file."""
+    db = work / "floor.duckdb"
+    started = time.perf_counter()
+    con = duckdb.connect(str(db))
+    for spec in FILES.values():
+        con.execute(
+            f'create table "{spec.name}" as select * from read_csv(?, header = true)',
+            [str(seeds / spec.filename)],
+        )
+    con.execute("checkpoint")
+    con.close()
+    return time.perf_counter() - started
+
+
+def refresh_once(seeds: Path, home: Path) -> dict:
+    wall, peak, result = run_measured(
+        [str(FUNDLENS), "refresh", "--seeds", str(seeds), "--home", str(home)]
+    )
+    if result.returncode != 0:
+        sys.exit(f"fundlens refresh failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    record = json.loads(max((home / "runs").glob("*.json")).read_text())
+    timings = record["timings"]
+    dbt = record.get("dbt", {})
+    parse = dbt.get("parse_seconds") or 0.0
+    return {
+        "wall_seconds": round(wall, 2),
+        "peak_rss_mib": round(peak / 2**20),
+        "steps": {
+            "load": timings["load"],
+            "parse": parse,
+            "build": round(timings["build"] - parse, 3),
+            "public": timings["public"],
+            "publish": timings["publish"],
+        },
+        "partial_parse": dbt.get("partial_parse"),
+        "slowest_nodes": dbt.get("nodes", [])[:10],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", choices=list(PRESETS), default="medium")
+    parser.add_argument("--funds", type=int, help="override the preset's number of funds")
+    parser.add_argument("--companies", type=int, help="override the preset's companies")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--runs", type=int, choices=(1, 2), default=2,
+                        help="1: cold refresh only; 2: cold, then warm (default)")  # fmt: skip
+    parser.add_argument("--json", type=Path, help="where to write the results")
+    parser.add_argument("--keep-home", type=Path, metavar="DIR",
+                        help="refresh into DIR and keep it (to inspect plans)")  # fmt: skip
+    args = parser.parse_args()
+    preset = PRESETS[args.preset]
+    funds, companies = args.funds or preset.funds, args.companies or preset.companies
+    out_json = args.json or ROOT / "benchmarks" / "results" / f"{args.preset}.json"
+
+    with tempfile.TemporaryDirectory(prefix="fundlens-scale-") as tmp:
+        work = Path(tmp)
+        seeds = work / "seeds"
+        gen_cmd = [str(FUNDLENS), "generate", "--out", str(seeds), "--seed", str(args.seed),
+                   "--funds", str(funds), "--companies", str(companies)]  # fmt: skip
+        gen_wall, gen_peak, result = run_measured(gen_cmd)
+        if result.returncode != 0:
+            sys.exit(f"fundlens generate failed:\n{result.stderr[-3000:]}")
+        rows = {
+            spec.filename: sum(1 for _ in (seeds / spec.filename).open()) - 1
+            for spec in FILES.values()
+        }
+        floor = load_floor(seeds, work)
+        home = args.keep_home or work / "home"
+        runs = [refresh_once(seeds, home) for _ in range(args.runs)]
+
+    refresh = runs[-1]
+    summary = {
+        "preset": args.preset,
+        "funds": funds,
+        "companies": companies,
+        "seed": args.seed,
+        "cores": os.cpu_count(),
+        "rows": rows,
+        "total_rows": sum(rows.values()),
+        "generate": {"wall_seconds": round(gen_wall, 2), "peak_rss_mib": round(gen_peak / 2**20)},
+        "floor_seconds": round(floor, 3),
+        "refresh": refresh,
+        "ratio": round(refresh["wall_seconds"] / floor, 1),
+        "cold_refresh": runs[0] if len(runs) > 1 else None,
+    }
+    out_json.parent.mkdir(parents=True, exist_ok=True)
+    out_json.write_text(json.dumps(summary, indent=2) + "\n")
+
+    print(f"preset {args.preset}: {funds} funds, {companies} companies, "
+          f"{summary['total_rows']:,} input rows")  # fmt: skip
+    print(f"  generate  {gen_wall:7.1f}s  peak {summary['generate']['peak_rss_mib']} MiB")
+    print(f"  floor     {floor:7.2f}s  (DuckDB read_csv of every input into tables)")
+    for label, run in zip(("cold", "warm")[: len(runs)], runs, strict=True):
+        steps = "  ".join(f"{k} {v:.1f}s" for k, v in run["steps"].items())
+        print(f"  refresh {label:<5} {run['wall_seconds']:6.1f}s  "
+              f"({run['wall_seconds'] / floor:.1f}x floor)  peak {run['peak_rss_mib']} MiB  "
+              f"[{steps}]")  # fmt: skip
+    print("  slowest dbt nodes:")
+    for node in refresh["slowest_nodes"]:
+        print(f"    {node['seconds']:7.2f}s  {node['node']}")
+    print(f"  written to {out_json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The generator's entities (funds, rounds, companies, holdings) and how the first two
+lists of them are drawn: funds (curated, then synthetic) and companies with their
+segment, country, end markets, outcome and lead fund."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from fundlens.generate.reference import (
+    AS_OF,
+    COUNTRIES,
+    COUNTRY,
+    CURATED,
+    CURATED_FUNDS,
+    INDUSTRIES,
+    NAME_PREFIXES,
+    NAME_SUFFIXES,
+    SEGMENTS,
+)
+
+
+@dataclass
+class Fund:
+    fund_id: str
+    name: str
+    vintage: int
+    currency: str
+    committed: float
+    first_close: date
+    benchmarked: bool
+    lead_count: int = 0
+
+    @property
+    def entry_window(self) -> tuple[date, date]:
+        end = min(self.first_close + timedelta(days=1280), AS_OF - timedelta(days=270))
+        return self.first_close + timedelta(days=20), end
+
+
+@dataclass
+class Round:
+    when: date
+    label: str
+    instrument: str
+    post: float  # post-money (for safes and notes: the notional cap, not published)
+    raise_amount: float
+
+    @property
+    def priced(self) -> bool:
+        return self.instrument == "equity"
+
+
+@dataclass
+class Company:
+    index: int
+    company_id: str
+    name: str
+    segment: str
+    country: str
+    founded: int
+    description: str
+    industries: list[tuple[str, int]]  # (industry_code, percent)
+    outcome: str
+    flag: str
+    lead: int
+    first_round: date = date.min
+    rounds: list[Round] = field(default_factory=list)
+    values: dict[date, float] = field(default_factory=dict)  # quarter end -> value
+    exit_date: date | None = None
+    exit_value: float = 0.0
+    decline_start: date | None = None
+    write_off_q: date | None = None
+
+    @property
+    def deal_ccy(self) -> str:
+        return COUNTRY[self.country][4]
+
+    @property
+    def report_ccy(self) -> str:
+        return COUNTRY[self.country][3]
+
+
+@dataclass
+class Holding:
+    fund: Fund
+    company: Company
+    budget: float  # deal currency
+    flag: str = ""
+    entry: int = 0  # index of the company round the fund first invests in
+    # (date, round label, instrument, amount, post-money or None, ownership after or None)
+    investments: list[tuple[date, str, str, float, float | None, float | None]] = field(
+        default_factory=list
+    )
+    marks: list[tuple[date, float, str]] = field(default_factory=list)
+    # (date, proceeds, realization type, is full exit, fraction of the stake sold)
+    realizations: list[tuple[date, float, str, bool, float]] = field(default_factory=list)
+
+
+def company_names(n: int) -> list[str]:
+    names = [c[0] for c in CURATED[:n]]
+    i = 0
+    while len(names) < n:
+        p = NAME_PREFIXES[i % len(NAME_PREFIXES)]
+        s = NAME_SUFFIXES[i // len(NAME_PREFIXES) % len(NAME_SUFFIXES)]
+        lap = i // (len(NAME_PREFIXES) * len(NAME_SUFFIXES))
+        names.append(f"{p} {s}" + (f" {lap + 1}" if lap else ""))
+        i += 1
+    return names
+
+
+def build_funds(rng: random.Random, n: int) -> list[Fund]:
+    funds = []
+    width = max(3, len(str(n)))
+    for k in range(n):
+        if k < len(CURATED_FUNDS):
+            name, vintage, ccy, committed, first_close, bench = CURATED_FUNDS[k]
+        else:
+            vintage = 2013 + (k * 7) % 8  # 2013-2020: about 40 quarters on average
+            ccy = rng.choice(("USD", "USD", "EUR", "GBP"))
+            committed = rng.randint(10, 80) * 5_000_000
+            first_close = date(vintage, rng.randint(1, 9), rng.randint(1, 28))
+            name, bench = f"Synthetic Frontier Fund {k + 1}", k % 2 == 0
+        fund_id = f"F{k + 1:0{width}d}"
+        funds.append(Fund(fund_id, name, vintage, ccy, committed, first_close, bench))
+    return funds
+
+
+def build_companies(rng: random.Random, n: int, funds: list[Fund]) -> list[Company]:
+    width = max(4, len(str(n)))
+    segments = [s[0] for s in SEGMENTS]
+    countries = [c[0] for c in COUNTRIES]
+    country_weights = [14 if c == "US" else 2 for c in countries]
+    industries = [i[0] for i in INDUSTRIES]
+    out = []
+    for i, name in enumerate(company_names(n)):
+        if i < len(CURATED):
+            _, segment, country, founded, inds, outcome, flag, desc = CURATED[i]
+            shares = [(code, int(p)) for code, p in (x.split(":") for x in inds.split())]
+        else:
+            segment = rng.choice(segments)
+            country = rng.choices(countries, country_weights)[0]
+            founded, desc = 0, f"{segment.replace('_', ' ').capitalize()} company (synthetic)"
+            r = rng.random()
+            outcome = (
+                "acquisition" if r < 0.07 else
+                "ipo_sale" if r < 0.10 else
+                "write_off" if r < 0.18 else ""
+            )  # fmt: skip
+            flag = rng.choices(("", "secondary", "stale", "late_bridge"), (80, 5, 10, 5))[0]
+            k = rng.choice((0, 1, 1, 2, 2, 3))  # 0: no rows, i.e. technology_software
+            cuts = sorted(rng.sample(range(1, 20), k - 1)) if k > 1 else []
+            bounds = [0, *cuts, 20]  # shares in steps of 5 percent
+            shares = [
+                (code, (bounds[j + 1] - bounds[j]) * 5)
+                for j, code in enumerate(rng.sample(industries, k))
+            ]
+        lead = i % len(funds)
+        company_id = f"C{i + 1:0{width}d}"
+        out.append(
+            Company(i, company_id, name, segment, country, founded, desc, shares, outcome, flag,
+                    lead)
+        )  # fmt: skip
+        funds[lead].lead_count += 1
+    return out
