@@ -4,13 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test browser java spark refresh app demo-data lint format bench bench-scale docs clean
+.PHONY: help run test browser java spark refresh app demo-data lint format bench bench-scale screenshots docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-run: $(VENV)/.installed ## install, build the demo warehouse, start the app on 127.0.0.1:8501
+run: $(VENV)/.installed ## install, build the demo warehouse and demo users, start the app on 127.0.0.1:8501
 	$(BIN)/fundlens refresh
+	$(BIN)/fundlens users demo
 	$(BIN)/fundlens app
 
 test: $(VENV)/.installed-dev ## install with the dev extras and run the whole test suite
@@ -45,6 +46,10 @@ bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part
 	$(BIN)/python benchmarks/bench_performance.py
 	@if test -e $(VENV)/.installed-spark; then $(BIN)/python benchmarks/bench_spark.py; \
 	else echo "bench_spark skipped: run make spark first"; fi
+	$(BIN)/python benchmarks/bench_app.py
+
+screenshots: $(VENV)/.installed-dev ## render the README's screenshots into docs/img/ (needs make browser)
+	$(BIN)/python scripts/screenshots.py
 
 PRESET ?= medium
 bench-scale: $(VENV)/.installed ## generate PRESET (demo|medium|large|xlarge) and time a refresh against DuckDB's load floor

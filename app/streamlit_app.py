@@ -1,7 +1,10 @@
 """FundLens app: the entry point (`streamlit run app/streamlit_app.py`).
 
-Draws the shared sidebar (fund and quarter), then runs the chosen page from
-`views/`. Every page reads the published warehouse through `queries`.
+A visitor who is not signed in sees the login form and nothing else. A signed-in user
+gets the pages of their role, the shared sidebar (fund and quarter, limited to the funds
+they may see) on the pages that use it, and the chosen page from `views/`. Every page
+reads the published warehouse through `queries`, which takes the user and enforces what
+they may see.
 """
 
 from __future__ import annotations
@@ -13,26 +16,22 @@ import streamlit as st
 import queries
 import ui
 
-VIEWS = Path(__file__).parent / "views"
+# A local icon: the app makes no request to any outside server.
+ICON = Path(__file__).parent / "static" / "fundlens.png"
+st.set_page_config(page_title="FundLens", page_icon=str(ICON), layout="wide")
 
-st.set_page_config(page_title="FundLens", page_icon=":material/analytics:", layout="wide")
+user = ui.current_user()
+if user is None:
+    ui.login_form()
+    st.stop()
 
-pages = {
-    "Portfolio": [
-        st.Page(VIEWS / "exposure.py", title="Exposure", icon=":material/donut_small:"),
-        st.Page(VIEWS / "performance.py", title="Performance", icon=":material/trending_up:"),
-        st.Page(VIEWS / "portfolio.py", title="Holdings", icon=":material/business_center:"),
-        st.Page(VIEWS / "market.py", title="Market coverage", icon=":material/public:"),
-    ],
-    "Operations": [
-        st.Page(VIEWS / "data_status.py", title="Data status", icon=":material/fact_check:"),
-    ],
-}
-page = st.navigation(pages)
+page = st.navigation(ui.pages_for(user))
 
 warehouse = queries.current_warehouse()
-ui.sidebar(warehouse)
+if ui.uses_selection(page):
+    ui.sidebar(user, warehouse)
 if warehouse is not None:
     st.sidebar.caption(f"Data version `{warehouse.version}`")
+ui.sign_out_button(user)
 
 page.run()

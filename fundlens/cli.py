@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
 import time
 from pathlib import Path
 
-from fundlens import PROJECT_DIR, SEEDS_DIR
+from fundlens import PROJECT_DIR, SEEDS_DIR, users
 from fundlens.errors import FundLensError
 from fundlens.generate import PRESETS, generate
 from fundlens.home import published_version, read_runs, resolve_home
@@ -106,11 +107,28 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+LOCAL_ADDRESSES = {"127.0.0.1", "localhost", "::1"}
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
     if published_version(home) is None:
         print(
             f"Note: nothing is published in {home} yet; run `fundlens refresh` first.",
+            file=sys.stderr,
+        )
+    if not users.list_users(home):
+        print(
+            f"Note: no users in {home} yet, so nobody can sign in; create one with "
+            "`fundlens users add USERNAME --role operator --password-stdin`.",
+            file=sys.stderr,
+        )
+    if args.address not in LOCAL_ADDRESSES:
+        print(
+            f"Warning: serving on {args.address}, not only this machine. Anyone who can reach "
+            "it can try to sign in, and Streamlit sends passwords and LP data unencrypted: "
+            "production needs HTTPS in front (a reverse proxy terminating TLS), and the "
+            "README shows how to use your identity provider (st.login) instead of passwords.",
             file=sys.stderr,
         )
     os.environ["FUNDLENS_HOME"] = str(home)
@@ -133,6 +151,73 @@ def cmd_app(args: argparse.Namespace) -> int:
     ]
     os.execv(sys.executable, streamlit_args)
     return 0  # not reached
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """The new password: from standard input (--password-stdin), else asked twice."""
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise FundLensError("no password on standard input")
+        return password
+    if not sys.stdin.isatty():
+        raise FundLensError("give the password on standard input with --password-stdin")
+    password = getpass.getpass("New password: ")
+    if getpass.getpass("Repeat it: ") != password:
+        raise FundLensError("the two passwords differ")
+    return password
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    users.User(args.username, args.role, args.lp_id)  # a bad role / lp_id before any prompt
+    if args.role == "lp":
+        users.check_lp_id(home, args.lp_id)
+    user = users.add_user(home, args.username, args.role, _read_password(args), args.lp_id)
+    lp = f" for LP {user.lp_id}" if user.lp_id else ""
+    print(f"Added {user.role} {user.username}{lp} in {users.users_db_path(home)}")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    listed = users.list_users(resolve_home(args.home))
+    if args.json:
+        print(json.dumps([u.__dict__ for u in listed], indent=2))
+        return 0
+    if not listed:
+        print("No users yet: add one with `fundlens users add`.")
+    for user in listed:
+        print(f"{user.username:<24} {user.role:<9} {user.lp_id or ''}".rstrip())
+    return 0
+
+
+def cmd_users_remove(args: argparse.Namespace) -> int:
+    users.remove_user(resolve_home(args.home), args.username)
+    print(f"Removed {args.username}")
+    return 0
+
+
+def cmd_users_set_password(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    if users.get_user(home, args.username) is None:
+        raise FundLensError(f"no user {args.username!r}")
+    users.set_password(home, args.username, _read_password(args))
+    print(f"Changed the password of {args.username}")
+    return 0
+
+
+def cmd_users_demo(args: argparse.Namespace) -> int:
+    home = resolve_home(args.home)
+    created, path = users.create_demo_users(home)
+    if not created:
+        print(f"Demo users exist already; their passwords were written to {path} (0600).")
+        return 0
+    print(f"Demo users (demo credentials: shown once, also saved to {path}, readable by you only):")
+    for user, password in created:
+        lp = f"  (LP {user.lp_id})" if user.lp_id else ""
+        print(f"  {user.username:<12} {password}  {user.role}{lp}")
+    print("Replace them before real use: see `fundlens users --help` and the README.")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,6 +324,55 @@ def build_parser() -> argparse.ArgumentParser:
         help="address to bind (default 127.0.0.1: this machine only)",
     )
     p.set_defaults(func=cmd_app)
+
+    p = sub.add_parser(
+        "users",
+        help="manage who may sign in to the app",
+        description=(
+            "Users of the app, kept in <home>/users.sqlite (readable by its owner only; "
+            "passwords stored as argon2id hashes). Roles: operator (everything), analyst "
+            "(public marts, no LP data), lp (one LP's funds and capital account; needs "
+            f"--lp-id). Passwords: {users.PASSWORD_RULE}."
+        ),
+    )
+    users_sub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    u = users_sub.add_parser("add", help="add a user", description="Add a user.")
+    u.add_argument("username", help=users.USERNAME_RULE)
+    u.add_argument("--role", required=True, choices=users.ROLES)
+    u.add_argument("--lp-id", metavar="ID", help="the LP a user of role lp reads (required for lp)")
+    u.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    u.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    u.set_defaults(func=cmd_users_add)
+    u = users_sub.add_parser("list", help="list the users", description="List the users.")
+    u.add_argument("--json", action="store_true", help="machine-readable output")
+    u.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    u.set_defaults(func=cmd_users_list)
+    u = users_sub.add_parser("remove", help="remove a user", description="Remove a user.")
+    u.add_argument("username")
+    u.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    u.set_defaults(func=cmd_users_remove)
+    u = users_sub.add_parser(
+        "set-password", help="change a password", description="Change a user's password."
+    )
+    u.add_argument("username")
+    u.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    u.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    u.set_defaults(func=cmd_users_set_password)
+    u = users_sub.add_parser(
+        "demo",
+        help="create the demo users (make run does this)",
+        description=(
+            "Create one operator, one analyst and two LPs of different funds with generated "
+            "passwords, print them once and append them to <home>/demo-credentials.txt (0600). "
+            "Existing users are left alone. Demo credentials: replace them before real use."
+        ),
+    )
+    u.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
+    u.set_defaults(func=cmd_users_demo)
     return parser
 
 

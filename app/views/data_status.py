@@ -5,8 +5,10 @@ import streamlit as st
 
 import formatting as fmt
 import queries
+import ui
 from fundlens import home as fl_home
 
+user = ui.require_user()
 st.title("Data status")
 
 
@@ -18,7 +20,7 @@ def _when(text: str | None) -> str:
 
 home = fl_home.resolve_home()
 warehouse = queries.current_warehouse(home)
-runs = fl_home.read_runs(home)
+runs = queries.refresh_runs(user, home)
 
 last_published = next((r for r in runs if r.get("outcome") == "published"), None)
 published_at = _when(last_published.get("finished_at")) if last_published else fmt.DASH

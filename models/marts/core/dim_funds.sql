@@ -10,6 +10,23 @@ fund_quarters as (
 
 ),
 
+cash_flows as (
+
+    select * from {{ ref('stg_fundlens__fund_cash_flows') }}
+
+),
+
+inception as (
+
+    select
+        fund_id,
+        min(flow_date) as inception_date
+
+    from cash_flows
+    group by fund_id
+
+),
+
 calendar as (
 
     select
@@ -32,11 +49,14 @@ final as (
         funds.committed_capital,
         funds.benchmark_index_code,
         calendar.first_quarter_end,
-        calendar.last_quarter_end
+        calendar.last_quarter_end,
+        inception.inception_date
 
     from funds
     left join calendar
         on funds.fund_id = calendar.fund_id
+    left join inception
+        on funds.fund_id = inception.fund_id
 
 )
 
