@@ -90,17 +90,22 @@ def run_dbt(
     on_progress: Callable[[str], None] | None = None,
     parse_cache: Path | None = None,
     project_dir: Path = PROJECT_DIR,
+    *,
+    dbt: Sequence[str] = (str(DBT),),
+    env: dict[str, str] | None = None,
 ) -> DbtRun:
     """Run one dbt command against `db_path`; dbt's target/ and logs/ go to `work_dir`,
     or target/ to `parse_cache` (kept between runs, so dbt can reuse its parse; one
     dbt at a time may use it: refresh holds the home's lock).
 
     `on_progress` hears when the parse is done and every PROGRESS_EVERY finished nodes.
+    `dbt` is the command that runs dbt (the Spark engine's runs it inside a Spark
+    session), `env` extra environment variables.
     """
     target = (parse_cache or work_dir) / "target"
     (target / "run_results.json").unlink(missing_ok=True)  # never read a previous run's
     cmd = [
-        str(DBT),
+        *dbt,
         "--log-format",
         "json",
         "--no-use-colors",
@@ -118,6 +123,7 @@ def run_dbt(
         **os.environ,
         "FUNDLENS_DB_PATH": db_path.name,  # opened from its directory (see the docstring)
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(env or {}),
     }
     db_path.parent.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []

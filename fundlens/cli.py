@@ -21,6 +21,8 @@ from fundlens.errors import FundLensError
 from fundlens.generate import PRESETS, generate
 from fundlens.home import published_version, read_runs, resolve_home
 
+ENGINES = ("duckdb", "spark")  # refresh.ENGINES (not imported: `fundlens sql` starts lean)
+
 SLOWEST_SHOWN = 5  # dbt nodes listed after a refresh
 
 HOME_HELP = "FundLens home (default: $FUNDLENS_HOME, else .fundlens/ in the project)"
@@ -50,7 +52,14 @@ def _positive_float(text: str) -> float:
 def cmd_refresh(args: argparse.Namespace) -> int:
     from fundlens.refresh import refresh
 
-    record = refresh(args.seeds, args.home, keep=args.keep, wait=args.wait, progress=_progress)
+    record = refresh(
+        args.seeds,
+        args.home,
+        keep=args.keep,
+        wait=args.wait,
+        engine=args.engine,
+        progress=_progress,
+    )
     home = resolve_home(args.home)
     tests = record["tests"]
     print(
@@ -59,6 +68,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         f"{len(record['marts'])} marts, "
         f"{sum(tests.values())} checks ({tests.get('pass', 0)} passed), "
         f"{sum(record['timings'].values()):.1f}s"
+        + (f" on Spark; Parquet marts in {home / 'spark'}" if args.engine == "spark" else "")
     )
     steps = ", ".join(f"{name} {took:.1f}s" for name, took in record["timings"].items())
     parse = record.get("dbt", {}).get("parse_seconds")
@@ -405,6 +415,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep", type=_positive, default=5, metavar="N", help="versions kept (default 5)"
     )
     p.add_argument("--wait", action="store_true", help="queue behind a running refresh")
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="what runs the dbt models and tests: duckdb (default, embedded) or spark "
+        "(a local Spark session; needs `make java spark`; also publishes the public marts "
+        "as Parquet folders in <home>/spark/)",
+    )
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser(

@@ -3,6 +3,8 @@
     <home>/
       warehouse.duckdb -> current/warehouse.duckdb   everything (the app's server side)
       public.duckdb    -> current/public.duckdb      public marts only (analysts)
+      spark            -> current/spark              public marts as Parquet, one folder
+                                                     per mart (versions built by Spark)
       current          -> versions/<version_id>      flipped atomically on publish
       versions/<version_id>/                         the last few published versions
       candidates/<run_id>/                           refreshes being built (never read)
@@ -23,6 +25,7 @@ from fundlens import PROJECT_DIR
 
 WAREHOUSE = "warehouse.duckdb"
 PUBLIC = "public.duckdb"
+SPARK_MARTS = "spark"
 
 
 def resolve_home(home: str | os.PathLike | None = None) -> Path:

@@ -32,11 +32,12 @@ from fundlens import PROJECT_DIR, SEEDS_DIR
 from fundlens.build import run_dbt
 from fundlens.contract import FILES
 from fundlens.errors import FundLensError, InputError
-from fundlens.home import PUBLIC, WAREHOUSE, published_version, resolve_home
+from fundlens.home import PUBLIC, SPARK_MARTS, WAREHOUSE, published_version, resolve_home
 from fundlens.load import load, source_path
 from fundlens.validate import lit
 
 KEEP_VERSIONS = 5
+ENGINES = ("duckdb", "spark")  # what runs dbt build; the load is always DuckDB's
 PUBLIC_SCHEMAS = ("marts", "meta")  # the only schemas copied into public.duckdb
 FAILPOINT_ENV = "FUNDLENS_FAILPOINT"  # tests: stop at a named point to be killed there
 
@@ -193,13 +194,23 @@ def parse_cache(home: Path) -> Path:
 
 
 def _dbt_build(
-    db: Path, work_dir: Path, progress: Progress, record: dict, cache: Path
+    db: Path,
+    candidate: Path,
+    progress: Progress,
+    record: dict,
+    cache: Path,
+    engine: str = "duckdb",
 ) -> tuple[dict[str, int], list[str]]:
-    """Run `dbt build` on the candidate; return test counts and dbt's warnings, and keep
+    """Run `dbt build` for the candidate; return test counts and dbt's warnings, and keep
     the parse time and each node's time in `record["dbt"]`.
 
     Raises AuditError when a model, contract or test fails."""
-    run = run_dbt(["build"], db, work_dir, on_progress=progress, parse_cache=cache)
+    if engine == "spark":  # its own parse: sharing the DuckDB target's would void it
+        from fundlens import spark
+
+        run = spark.build(db, candidate, progress)
+    else:
+        run = run_dbt(["build"], db, candidate / "dbt", on_progress=progress, parse_cache=cache)
     record["dbt"] = {
         "parse_seconds": run.parse_seconds,
         "partial_parse": run.partial_parse,
@@ -252,7 +263,9 @@ def publish(home: Path, version_id: str) -> None:
     tmp.unlink(missing_ok=True)
     os.symlink(Path("versions") / version_id, tmp)
     os.replace(tmp, home / "current")
-    for name in (WAREHOUSE, PUBLIC):  # stable names, created once
+    for name in (WAREHOUSE, PUBLIC, SPARK_MARTS):  # stable names, created once
+        if name == SPARK_MARTS and not (home / "current" / name).is_dir():
+            continue  # only versions built by Spark have their marts as Parquet
         link = home / name
         if not link.is_symlink():
             link.unlink(missing_ok=True)
@@ -266,15 +279,21 @@ def refresh(
     *,
     keep: int = KEEP_VERSIONS,
     wait: bool = False,
+    engine: str = "duckdb",
     progress: Progress = lambda _msg: None,
 ) -> dict:
     """Build the warehouse from `seeds_dir` and publish it in `home`; return the run record.
+
+    `engine` runs dbt build: "duckdb" (in the candidate's DuckDB file) or "spark" (a local
+    Spark session; the public marts are also published as Parquet in `<home>/spark/`).
 
     Raises InputError (bad input), AuditError (a dbt test failed), RefreshBusy, or
     another FundLensError; in every failure case the published version is untouched.
     """
     home = resolve_home(home)
     seeds_dir = Path(seeds_dir).resolve()
+    if engine not in ENGINES:
+        raise FundLensError(f"Unknown engine {engine!r}: use one of {', '.join(ENGINES)}.")
     if not seeds_dir.is_dir():
         raise FundLensError(f"The input directory {seeds_dir} does not exist.")
     with refresh_lock(home, wait=wait):
@@ -291,6 +310,7 @@ def refresh(
             "started_at": _now(),
             "finished_at": None,
             "outcome": "running",
+            "engine": engine,
             "seeds_dir": str(seeds_dir),
             "inputs": {name: {"sha256": _sha256(p), "rows": None} for name, p in files.items()},
             "marts": {},
@@ -328,12 +348,13 @@ def refresh(
                     _failpoint(home, "mid-build")
 
                 record["tests"], record["warnings"] = _dbt_build(
-                    db, candidate / "dbt", on_nodes, record, parse_cache(home)
+                    db, candidate, on_nodes, record, parse_cache(home), engine
                 )
             with step("public"):
                 write_public(db, candidate / PUBLIC)
                 record["marts"] = _table_counts(db, ("marts", "private"))
-            shutil.rmtree(candidate / "dbt", ignore_errors=True)
+            for scratch in ("dbt", "spark-inputs", "spark-warehouse"):
+                shutil.rmtree(candidate / scratch, ignore_errors=True)
             with step("publish"):
                 os.replace(candidate, home / "versions" / run_id)
                 _failpoint(home, "before-flip")
