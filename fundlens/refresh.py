@@ -32,7 +32,17 @@ from fundlens import SEEDS_DIR
 from fundlens.build import run_dbt
 from fundlens.contract import FILES
 from fundlens.errors import FundLensError, InputError
-from fundlens.home import PUBLIC, WAREHOUSE, published_version, resolve_home
+from fundlens.home import (
+    LOCK,
+    PUBLIC,
+    WAREHOUSE,
+    check_home,
+    public_mode,
+    published_version,
+    record_problem,
+    resolve_home,
+    secure,
+)
 from fundlens.load import load, source_path
 from fundlens.validate import lit
 
@@ -80,10 +90,21 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 @contextmanager
+def _private_umask() -> Iterator[None]:
+    """Create files and directories readable by the owner only (`home.secure` then opens
+    the way to public.duckdb)."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@contextmanager
 def refresh_lock(home: Path, wait: bool = False) -> Iterator[None]:
     """Hold `<home>/refresh.lock` for the duration of a refresh or rollback."""
     home.mkdir(parents=True, exist_ok=True)
-    with open(home / "refresh.lock", "a+") as fh:
+    with open(home / LOCK, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
@@ -198,25 +219,35 @@ def _dbt_build(db: Path, work_dir: Path, progress: Progress) -> tuple[dict[str, 
     return tests, run.warnings
 
 
-def _clear_leftovers(home: Path) -> None:
-    """Remove what killed runs left: candidates, unpublished versions, 'running' records."""
+def _clear_leftovers(home: Path) -> list[str]:
+    """Remove what killed runs left: candidates, unpublished versions, 'running' records.
+
+    A record is data, never an instruction: one that is not a run record is set aside
+    as `<name>.damaged`; what was set aside is returned as notes for the operator."""
     shutil.rmtree(home / "candidates", ignore_errors=True)
     current = published_version(home)
+    notes = []
     for path in sorted((home / "runs").glob("*.json")):
         try:
             record = json.loads(path.read_text())
-        except (OSError, ValueError):
-            path.rename(path.with_suffix(".damaged"))  # keep it for a look; never block
+            problem = record_problem(path, record)
+        except (OSError, ValueError) as exc:
+            problem = f"it cannot be read as JSON ({type(exc).__name__})"
+        if problem:
+            path.rename(path.with_name(path.name + ".damaged"))  # keep it for a look
+            notes.append(f"runs/{path.name} was set aside as {path.name}.damaged: {problem}")
             continue
-        if record.get("outcome") != "running":
+        if record["outcome"] != "running":
             continue
-        if record["run_id"] == current:  # killed after the flip: it was published
+        run_id = record["run_id"]  # checked against RUN_ID: names no path outside
+        if run_id == current:  # killed after the flip: it was published
             record.update(outcome="published", version_id=current)
         else:
-            record.update(outcome="failed", error="interrupted: the process stopped mid-run")
+            record.update(outcome="interrupted", error="interrupted: the process stopped mid-run")
             # moved into versions/ but killed before the flip: never published
-            shutil.rmtree(home / "versions" / record["run_id"], ignore_errors=True)
+            shutil.rmtree(home / "versions" / run_id, ignore_errors=True)
         _write_json(path, record)
+    return notes
 
 
 def _prune(home: Path, keep: int) -> None:
@@ -248,20 +279,26 @@ def refresh(
     keep: int = KEEP_VERSIONS,
     wait: bool = False,
     progress: Progress = lambda _msg: None,
+    public_readable: str | None = None,
 ) -> dict:
     """Build the warehouse from `seeds_dir` and publish it in `home`; return the run record.
 
+    `public_readable` (owner, group, all; default $FUNDLENS_PUBLIC_MODE, else group) says
+    who else may read public.duckdb; everything else in `home` is the owner's alone.
     Raises InputError (bad input), AuditError (a dbt test failed), RefreshBusy, or
     another FundLensError; in every failure case the published version is untouched.
     """
     home = resolve_home(home)
+    mode = public_mode(public_readable)
     seeds_dir = Path(seeds_dir).resolve()
     if not seeds_dir.is_dir():
         raise FundLensError(f"The input directory {seeds_dir} does not exist.")
-    with refresh_lock(home, wait=wait):
+    check_home(home, write=True)
+    with _private_umask(), refresh_lock(home, wait=wait):
         for sub in ("runs", "versions", "candidates"):
             (home / sub).mkdir(parents=True, exist_ok=True)
-        _clear_leftovers(home)
+        notes = _clear_leftovers(home)
+        secure(home, mode)
         run_id = new_run_id()
         candidate = home / "candidates" / run_id
         candidate.mkdir(parents=True)
@@ -279,6 +316,7 @@ def refresh(
             "warnings": [],
             "timings": {},
             "problems": [],
+            "notes": notes,
             "error": None,
         }
         record_path = home / "runs" / f"{run_id}.json"
@@ -315,6 +353,7 @@ def refresh(
             shutil.rmtree(candidate / "dbt", ignore_errors=True)
             with step("publish"):
                 os.replace(candidate, home / "versions" / run_id)
+                secure(home, mode)
                 _failpoint(home, "before-flip")
                 publish(home, run_id)
             _failpoint(home, "after-flip")
@@ -334,10 +373,18 @@ def refresh(
             shutil.rmtree(candidate, ignore_errors=True)
 
 
-def rollback(home: Path | None = None, *, wait: bool = False) -> str:
+def rollback(
+    home: Path | None = None, *, wait: bool = False, public_readable: str | None = None
+) -> str:
     """Republish the newest kept version older than the current one; return its id."""
     home = resolve_home(home)
-    with refresh_lock(home, wait=wait):
+    mode = public_mode(public_readable)
+    check_home(home, write=False)
+    if not home.is_dir():
+        raise FundLensError(f"Nothing is published in {home}; there is nothing to roll back.")
+    check_home(home, write=True)
+    with _private_umask(), refresh_lock(home, wait=wait):
+        secure(home, mode)
         current = published_version(home)
         if current is None:
             raise FundLensError(f"Nothing is published in {home}; there is nothing to roll back.")
