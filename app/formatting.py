@@ -1,8 +1,10 @@
-"""How the app shows numbers: money in the fund's currency, shares as percentages."""
+"""How the app shows numbers and text: money in the fund's currency, shares as
+percentages, user text as plain text, and CSV downloads a spreadsheet cannot run."""
 
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import streamlit as st
@@ -70,6 +72,61 @@ def humanize(code: str | None) -> str:
     return " ".join(_ACRONYMS.get(w.lower(), w.capitalize()) for w in words)
 
 
+# --- user text: plain, whatever it holds ------------------------------------
+
+# CommonMark lets any ASCII punctuation be escaped with a backslash, and then shows it
+# as it is: no emphasis, links, HTML, headings, tables, LaTeX ($), or Streamlit's
+# :colour[...] / :material/...: directives.
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: object) -> str:
+    """`text` (from the input files or a run record) made safe to pass to st.markdown,
+    st.caption, st.error & co.: shown exactly as written, on one line."""
+    if text is None or is_missing(text):
+        return DASH
+    text = _CONTROL.sub(" ", str(text).replace("\r\n", " ").replace("\n", " "))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def plain_lines(text: object) -> str:
+    """Like `plain`, keeping line breaks (for multi-line reports)."""
+    if text is None or is_missing(text):
+        return DASH
+    return "  \n".join(plain(line) for line in str(text).splitlines())
+
+
+# --- CSV downloads -----------------------------------------------------------
+
+# OWASP (CSV injection): a cell starting with one of these may be run as a formula by
+# a spreadsheet; prefixing a single quote makes it text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def neutralize_cell(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with `'`; numbers
+    (and text that is just a number, such as -5) unchanged."""
+    risky = isinstance(value, str) and value.startswith(FORMULA_START)
+    return "'" + value if risky and not _PLAIN_NUMBER.fullmatch(value) else value
+
+
+def neutralize(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with every text cell passed through `neutralize_cell`; numeric columns as
+    they are, so numbers round-trip."""
+    out = df.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(neutralize_cell)
+    return out
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """What the Download CSV button gives: raw values, formulas neutralized."""
+    return neutralize(df).to_csv(index=False).encode("utf-8")
+
+
 def quarter_label(quarter_end: object) -> str:
     """2026-09-30 -> `2026 Q3 (30 Sep 2026)`."""
     ts = pd.Timestamp(quarter_end)
@@ -98,10 +155,11 @@ def count_column(label: str, help: str | None = None) -> ColumnConfig:
 
 
 def download_csv(df: pd.DataFrame, name: str, key: str) -> None:
-    """A button that downloads `df` as shown (raw numbers, no formatting) as CSV."""
+    """A button that downloads `df` as shown (raw numbers, no formatting) as CSV, with
+    cells a spreadsheet would run as formulas neutralized (see `neutralize_cell`)."""
     st.download_button(
         "Download CSV",
-        data=df.to_csv(index=False).encode("utf-8"),
+        data=csv_bytes(df),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,

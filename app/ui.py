@@ -85,7 +85,8 @@ def selection() -> Selection:
 def page_header(title: str, sel: Selection) -> None:
     st.title(title)
     st.caption(
-        f"{sel.fund_name} · quarter ending {sel.quarter_end:%d %b %Y} · amounts in {sel.currency}"
+        f"{fmt.plain(sel.fund_name)} · quarter ending {sel.quarter_end:%d %b %Y} · "
+        f"amounts in {fmt.plain(sel.currency)}"
     )
 
 

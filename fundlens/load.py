@@ -45,6 +45,9 @@ MAX_PER_RULE = 20  # problems listed per rule and file; the rest are counted
 # bytes. DuckDB is told the same limit; longer lines are refused as `line_too_long`
 # before DuckDB reads the file (left to itself, DuckDB drops lines over ~32 MB silently).
 MAX_LINE_BYTES = 1024 * 1024
+# Past this many records with the wrong number of fields, a file is reported from a
+# quick scan alone: DuckDB's reader slows to a crawl recording millions of rejects.
+MAX_MISSHAPEN = 1000
 BOM = "\ufeff"
 OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
 TYPE_HELP = {
@@ -63,6 +66,7 @@ class _Report:
     totals: dict[tuple[str, str], int] = field(default_factory=dict)
     # Cells whose value could not be read: other rules would only repeat the problem.
     unreadable: set[tuple[str, int | None, str | None]] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
         self.add_found([problem], 1)
@@ -157,6 +161,7 @@ def load(
                 if unread
                 else []
             )
+            notes = report.notes + notes
             raise report.error(_as_written(report.problems(), loaded), notes)
         con.execute("CHECKPOINT")
         success = True
@@ -378,7 +383,7 @@ def _sql_path(path: Path) -> str:
 def _read(con: duckdb.DuckDBPyConnection, result: _Loaded, report: _Report) -> None:
     spec, path, data = result.spec, result.path, result.data
     lines = _Lines(data)
-    if _report_long_lines(spec, lines, report):
+    if _report_long_lines(spec, lines, report) or _report_misshapen(spec, lines, result, report):
         result.status = validate.BROKEN
         _create_empty(con, spec)
         return
@@ -399,7 +404,7 @@ def _read(con: duckdb.DuckDBPyConnection, result: _Loaded, report: _Report) -> N
     # was dropped without a word, so the file cannot be trusted.
     expected = int((~blank[1:]).sum())
     if not len(rejected_records) and good != expected:
-        _report_lost(con, spec, stage, data, expected - good, report)
+        _report_lost(con, spec, stage, data, lines, expected - good, report)
         result.status = validate.BROKEN
         con.execute(f"DROP TABLE {stage}")
         con.execute(f"DROP TABLE IF EXISTS {rejects}")
@@ -482,6 +487,7 @@ class _Lines:
         if data.endswith(b"\n"):  # no line after the last line end
             self.starts, self.ends = self.starts[:-1], self.ends[:-1]
         self.quotes = np.flatnonzero(arr == ord('"'))
+        self.arr = arr
         lengths = self.ends - self.starts
         self.blank = (lengths == 0) | (
             (lengths == 1) & (arr[np.minimum(self.starts, len(arr) - 1)] == 13)
@@ -498,6 +504,48 @@ class _Lines:
         starting = before % 2 == 0
         numbers = np.flatnonzero(starting) + 1
         return numbers.astype(np.int64), self.blank[starting]
+
+    def field_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """(editor line, number of fields) of each record that is not blank, header first.
+
+        Counts the commas outside quotes (by quote parity, as `records` does)."""
+        starting = np.searchsorted(self.quotes, self.starts) % 2 == 0
+        index = np.flatnonzero(starting & ~self.blank)
+        commas = np.flatnonzero(self.arr == ord(","))
+        commas = commas[np.searchsorted(self.quotes, commas) % 2 == 0]
+        owner = np.searchsorted(self.starts[starting], commas, side="right") - 1
+        all_counts = np.bincount(owner, minlength=int(starting.sum())) + 1
+        counts = all_counts[np.flatnonzero(~self.blank[starting])]
+        return index + 1, counts
+
+
+def _report_misshapen(spec: InputFile, lines: _Lines, result: _Loaded, report: _Report) -> bool:
+    """When very many records have the wrong number of fields, report them from the scan
+    (capped, with the count of the rest) and return True: the file is not read further."""
+    numbers, counts = lines.field_counts()
+    expected = len(result.header)
+    bad = np.flatnonzero(counts[1:] != expected) + 1
+    if len(bad) <= MAX_MISSHAPEN:
+        return False
+    report.add_found(
+        [
+            Problem(
+                spec.filename,
+                int(numbers[i]),
+                None,
+                "column_count",
+                None,
+                f"the line has {int(counts[i])} field(s) but the header has {expected}",
+            )
+            for i in bad[: report.cap]
+        ],
+        len(bad),
+    )
+    report.notes.append(
+        f"{spec.filename}: {len(bad):,} records have the wrong number of fields; the file "
+        "was not read further (is it the right file, with commas as separators?)"
+    )
+    return True
 
 
 def _record_starts(text: str) -> tuple[list[int], list[bool]]:
@@ -534,35 +582,36 @@ def _report_lost(
     spec: InputFile,
     stage: str,
     data: bytes,
+    lines: _Lines,
     missing: int,
     report: _Report,
 ) -> None:
     """Say which records DuckDB neither read nor rejected (it should never happen).
 
-    Compares the first field of each record as Python's csv module reads it with
-    the rows DuckDB read, in order; the first records that differ are the lost ones."""
+    Compares the first field of each record, as written, with the rows DuckDB read, in
+    order; the records that do not match are the lost ones."""
     first = validate.ident(con.execute(f"DESCRIBE {stage}").fetchall()[0][0])
     read = [r[0] for r in con.execute(f"SELECT {first} FROM {stage} ORDER BY rowid").fetchall()]
-    text = io.StringIO(data.decode("utf-8"), newline="")
-    lost = []
-    reader = csv.reader(text)
-    next(reader, None)
-    start, i = reader.line_num + 1, 0
-    for row in reader:
-        if row:
-            if i < len(read) and (row[0] or None) == read[i]:
-                i += 1
-            else:
-                lost.append(start)
-        start = reader.line_num + 1
+    before = np.searchsorted(lines.quotes, lines.starts)
+    data_records = np.flatnonzero((before % 2 == 0) & ~lines.blank)[1:]  # header dropped
+    lost, i = [], 0
+    for index in data_records:
+        start = int(lines.starts[index])
+        chunk = data[start : start + 4096].split(b"\n", 1)[0].rstrip(b"\r")
+        value = next(csv.reader([chunk.decode("utf-8", errors="replace")]), [""])[0]
+        if i < len(read) and (value or None) == read[i]:
+            i += 1
+        else:
+            lost.append(int(index) + 1)
     message = (
-        f"{missing} record(s) of the file were neither read nor reported "
-        "by the CSV reader; the file cannot be loaded safely. Check this line (its length, "
-        "its quotes)"
+        f"{missing} record(s) of the file were neither read nor reported by the CSV "
+        "reader, so the file cannot be loaded safely; check this line (its length, its quotes)"
     )
-    lines = lost[: report.cap] or [None]
     report.add_found(
-        [Problem(spec.filename, line, None, "unreadable", None, message) for line in lines],
+        [Problem(spec.filename, line, None, "unreadable", None, message) for line in lost][
+            : report.cap
+        ]
+        or [Problem(spec.filename, None, None, "unreadable", None, message)],
         max(len(lost), 1),
     )
 

@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from fundlens import SEEDS_DIR
+from fundlens import SEEDS_DIR, data_warnings
 from fundlens.build import run_dbt
 from fundlens.contract import FILES
 from fundlens.errors import FundLensError, InputError
@@ -202,8 +203,14 @@ def _failpoint(home: Path, name: str) -> None:
             time.sleep(60)
 
 
-def _dbt_build(db: Path, work_dir: Path, progress: Progress) -> tuple[dict[str, int], list[str]]:
-    """Run `dbt build` on the candidate; return test counts and dbt's warnings.
+_WARN_TEST_LOG = re.compile(r"^\d+ of \d+ WARN \d+ |^Warning in test |^Got \d+ results?,")
+
+
+def _dbt_build(
+    db: Path, work_dir: Path, progress: Progress
+) -> tuple[dict[str, int], list[str], list[dict]]:
+    """Run `dbt build` on the candidate; return test counts, dbt's own warnings and the
+    data warnings (tests with severity warn, see data_warnings.py).
 
     Raises AuditError when a model, contract or test fails."""
     run = run_dbt(["build"], db, work_dir, on_progress=progress)
@@ -216,7 +223,10 @@ def _dbt_build(db: Path, work_dir: Path, progress: Progress) -> tuple[dict[str, 
             "The candidate warehouse failed its audit; nothing was published.\n  "
             + "\n  ".join(run.failures()[:50])
         )
-    return tests, run.warnings
+    found = data_warnings.collect(run.results, work_dir / "target" / "manifest.json", db)
+    # dbt also logs each warn-level test; those are in `found`, with counts and examples
+    logged = [w for w in run.warnings if not _WARN_TEST_LOG.search(w)]
+    return tests, logged, found
 
 
 def _clear_leftovers(home: Path) -> list[str]:
@@ -314,6 +324,7 @@ def refresh(
             "marts": {},
             "tests": {},
             "warnings": [],
+            "data_warnings": [],
             "timings": {},
             "problems": [],
             "notes": notes,
@@ -346,7 +357,9 @@ def refresh(
                     progress(message)
                     _failpoint(home, "mid-build")
 
-                record["tests"], record["warnings"] = _dbt_build(db, candidate / "dbt", on_nodes)
+                record["tests"], record["warnings"], record["data_warnings"] = _dbt_build(
+                    db, candidate / "dbt", on_nodes
+                )
             with step("public"):
                 write_public(db, candidate / PUBLIC)
                 record["marts"] = _table_counts(db, ("marts", "private"))
