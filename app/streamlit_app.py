@@ -14,8 +14,9 @@ import queries
 import ui
 
 VIEWS = Path(__file__).parent / "views"
+ICON = Path(__file__).parent / "icon.png"  # served by the app itself: no outside font server
 
-st.set_page_config(page_title="FundLens", page_icon=":material/analytics:", layout="wide")
+st.set_page_config(page_title="FundLens", page_icon=str(ICON), layout="wide")
 
 pages = {
     "Portfolio": [
