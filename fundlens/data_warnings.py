@@ -54,7 +54,7 @@ def _examples(con: duckdb.DuckDBPyConnection, sql: str | None) -> list[dict]:
     if not sql:
         return []
     try:
-        cursor = con.execute(f"select * from ({sql}) as found limit {EXAMPLES}")
+        cursor = con.execute(f"select * from ({sql}) as found order by all limit {EXAMPLES}")
     except duckdb.Error:
         return []  # the count is still reported; examples are a courtesy
     columns = [d[0] for d in cursor.description]

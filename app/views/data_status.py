@@ -58,26 +58,6 @@ def _tests(run: dict, outcome: str) -> int | None:
     return int(tests.get(outcome, 0)) if tests else None
 
 
-published_run = next(
-    (r for r in runs if warehouse and r.get("version_id") == warehouse.version and "tests" in r),
-    None,
-)
-warnings = (published_run or {}).get("data_warnings") or []
-st.subheader("Warnings on the published data")
-if not published_run:
-    st.caption("No refresh record of the published version.")
-elif not warnings:
-    st.caption("None: every check passed without a warning.")
-for i, w in enumerate(warnings):
-    st.warning(
-        f"**{fmt.plain(w.get('message'))}**: {int(w.get('count') or 0)} row(s)  \n"
-        f"Check {fmt.plain(w.get('check'))}; the data was published anyway.",
-        icon=":material/warning:",
-    )
-    examples = pd.DataFrame(w.get("examples") or [])
-    if not examples.empty:
-        st.dataframe(examples, hide_index=True, key=f"warning_examples_{i}")
-
 st.subheader("Recent refreshes")
 table = pd.DataFrame(
     [
@@ -145,6 +125,26 @@ if failed:
             },
         )
         fmt.download_csv(problems, f"problems_{run_id}", key="csv_problems")
+
+published_run = next(
+    (r for r in runs if warehouse and r.get("version_id") == warehouse.version and "tests" in r),
+    None,
+)
+warnings = (published_run or {}).get("data_warnings") or []
+st.subheader("Warnings on the published data")
+if not published_run:
+    st.caption("No refresh record of the published version.")
+elif not warnings:
+    st.caption("None: every check passed without a warning.")
+for i, w in enumerate(warnings):
+    st.warning(
+        f"**{fmt.plain(w.get('message'))}**: {int(w.get('count') or 0)} row(s)  \n"
+        f"Check {fmt.plain(w.get('check'))}; the data was published anyway.",
+        icon=":material/warning:",
+    )
+    examples = pd.DataFrame(w.get("examples") or [])
+    if not examples.empty:
+        st.dataframe(examples, hide_index=True, key=f"warning_examples_{i}")
 
 latest = runs[0]
 with st.expander(f"Details of the latest run ({latest.get('run_id')})"):
