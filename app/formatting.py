@@ -123,8 +123,9 @@ def neutralize(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """What the Download CSV button gives: raw values, formulas neutralized."""
-    return neutralize(df).to_csv(index=False).encode("utf-8")
+    """What the Download CSV button gives: raw values, formulas neutralized, RFC 4180 line
+    ends (so a carriage return inside a value is quoted, not a line break)."""
+    return neutralize(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def quarter_label(quarter_end: object) -> str:

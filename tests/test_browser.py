@@ -105,3 +105,18 @@ def test_performance_page_shows_the_latest_multiples(app_url, page, warehouse):
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert f"{tvpi:.2f}x" in values and f"{dpi:.2f}x" in values, values
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_app_asks_nothing_of_other_servers(app_url, page):
+    """Offline-safe: every request (page icon included) goes to the app itself."""
+    from urllib.parse import urlparse
+
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(app_url)
+    page.wait_for_selector('[data-testid="stVegaLiteChart"]', timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    icon = page.locator("link[rel*='icon']").first.get_attribute("href") or ""
+    assert not icon.startswith("http") or urlparse(icon).hostname == "127.0.0.1", icon
+    hosts = {urlparse(u).hostname for u in requested if u.startswith("http")}
+    assert hosts == {"127.0.0.1"}, sorted(u for u in requested if "127.0.0.1" not in u)
