@@ -2,20 +2,23 @@
 
 One pass per file, at DuckDB's own CSV speed:
 
-1. Python checks what only needs the first line: the file exists and is not empty,
-   it is UTF-8 (a BOM is tolerated), it is comma separated, and its header has
+1. Python checks the file and what only needs the first line: it is a regular file
+   inside the input folder (a symlink only to a file inside it), not empty, UTF-8 (a
+   BOM is tolerated; UTF-16 is named as such), comma separated, and its header has
    every required column, no unknown and no duplicate column.
-2. DuckDB reads it once (`read_csv`, every column as text, `store_rejects=true`):
+2. A numpy scan of the bytes finds lines and records (quote parity): no line may be
+   longer than MAX_LINE_BYTES, and a file with very many records of the wrong width
+   is reported from the scan alone (DuckDB is slow at recording millions of rejects).
+3. DuckDB reads it once (`read_csv`, every column as text, `store_rejects=true`):
    good rows land in a staging table, rows it cannot read (too few or too many
    fields, an unterminated quote) land in a rejects table with their record number.
-3. The staging table becomes `raw.<name>` with the contract's columns converted to
+   Every record is then accounted for: rows + rejected records = records found by
+   the scan, or the file is refused naming the lines DuckDB dropped.
+4. The staging table becomes `raw.<name>` with the contract's columns converted to
    their types by strict patterns (a value that does not match is a `type` problem,
    reported as written), a missing optional column as null, and `_line`: the line
-   where the row starts, as an editor shows it (header = line 1). When every record
-   is one physical line (the usual case) that is the row number + 1; otherwise
-   (quoted newlines, blank lines, rejected rows) a quote-aware scan of the text maps
-   records to lines.
-4. `fundlens.validate` runs the row-level and cross-file rules as SQL.
+   where the row starts, as an editor shows it (header = line 1), from the scan.
+5. `fundlens.validate` runs the row-level and cross-file rules as SQL.
 
 Any problem raises `InputError` with all of them (capped per rule and file), and
 no database is left behind: there is never a partial success.
