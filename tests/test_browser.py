@@ -86,6 +86,7 @@ def test_exposure_page_shows_charts_and_tables(app_url, page, warehouse):
     page.goto(app_url)
     page.wait_for_selector('[data-testid="stVegaLiteChart"]', timeout=60_000)
     page.get_by_text(fund_name).first.wait_for()
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)  # slow machines
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
     assert page.locator('[data-testid="stDataFrame"]').count() >= 2
     assert page.locator('[data-testid="stException"]').count() == 0
