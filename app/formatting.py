@@ -19,15 +19,18 @@ from fundlens.formatting import (  # noqa: F401  (re-exported for the pages)
     IRR_MIN_YEARS,
     NOT_MEANINGFUL,
     STAGES,
+    csv_bytes,
     currency_prefix,
     humanize,
     irr,
     is_missing,
     money,
     multiple,
+    neutralize,
     number,
     pct,
     plain,
+    plain_lines,
     points,
     quarter_label,
     stage_sort_key,
@@ -89,11 +92,12 @@ def download_csv(
     on_click: Callable[..., None] | None = None,
     args: tuple = (),
 ) -> None:
-    """A button that downloads `df` (raw numbers with clean decimals, no formatting) as CSV;
+    """A button that downloads `df` (raw numbers with clean decimals, no formatting) as CSV,
+    cells a spreadsheet would run as formulas neutralized (`neutralize_cell`);
     `on_click(*args)` runs when it is clicked (the audit of LP downloads)."""
     st.download_button(
         "Download CSV",
-        data=clean_decimals(df).to_csv(index=False).encode("utf-8"),
+        data=csv_bytes(clean_decimals(df)),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,

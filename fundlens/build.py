@@ -46,6 +46,7 @@ class DbtRun:
     warnings: list[str] = field(default_factory=list)  # warn-level log messages
     parse_seconds: float | None = None  # from start until dbt reported what it found
     partial_parse: bool = False  # dbt reused (and updated) a previous parse of the project
+    target: Path | None = None  # dbt's target/ of this run (manifest.json, run_results.json)
 
     def node_timings(self) -> list[dict]:
         """Each node's status and execution time, slowest first."""
@@ -177,6 +178,7 @@ def run_dbt(
         warnings,
         parse_seconds,
         partial_parse and parse_seconds is not None,
+        target,
     )
     if not run.success and not results:
         raise FundLensError(f"dbt {args[0]} could not run:\n  " + "\n  ".join(errors[-20:]))
