@@ -84,7 +84,7 @@ def _write_json(path: Path, data: dict) -> None:
 @contextmanager
 def refresh_lock(home: Path, wait: bool = False) -> Iterator[None]:
     """Hold `<home>/refresh.lock` for the duration of a refresh or rollback."""
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(home / "refresh.lock", "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -278,12 +278,15 @@ def refresh(
     if not seeds_dir.is_dir():
         raise FundLensError(f"The input directory {seeds_dir} does not exist.")
     with refresh_lock(home, wait=wait):
+        _clear_leftovers(home)  # removes candidates/
         for sub in ("runs", "versions", "candidates"):
-            (home / sub).mkdir(parents=True, exist_ok=True)
-        _clear_leftovers(home)
+            # they hold LP data (and failed runs' values): owner only, also in a home
+            # made before this rule
+            (home / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(home / sub, 0o700)
         run_id = new_run_id()
         candidate = home / "candidates" / run_id
-        candidate.mkdir(parents=True)
+        candidate.mkdir(mode=0o700, parents=True)
         files = {spec.filename: source_path(spec, seeds_dir) for spec in FILES.values()}
         record: dict = {
             "run_id": run_id,
@@ -332,6 +335,8 @@ def refresh(
                 )
             with step("public"):
                 write_public(db, candidate / PUBLIC)
+                for name in (WAREHOUSE, PUBLIC):
+                    os.chmod(candidate / name, 0o600)  # LP data: owner only
                 record["marts"] = _table_counts(db, ("marts", "private"))
             shutil.rmtree(candidate / "dbt", ignore_errors=True)
             with step("publish"):

@@ -390,3 +390,19 @@ def test_refresh_summary_names_the_steps_and_slowest_nodes(demo_home: Path, monk
     slowest = out.split("slowest dbt nodes: ")[1].splitlines()[0].split(", ")
     expected = record["dbt"]["nodes"][: cli.SLOWEST_SHOWN]
     assert slowest == [f"{n['node'].split('.')[-1]} {n['seconds']:.1f}s" for n in expected]
+
+
+def test_published_files_are_readable_by_the_owner_only(demo_home):
+    """warehouse.duckdb holds every LP's capital account: other local users must not read
+    it, whatever the umask (DuckDB creates its files 0644 under the usual umask 022)."""
+    import stat
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    version = demo_home / "versions" / published_version(demo_home)
+    assert mode(version) == 0o700
+    assert mode(version / "warehouse.duckdb") == 0o600
+    assert mode(version / "public.duckdb") == 0o600
+    for sub in ("versions", "runs", "candidates"):
+        assert mode(demo_home / sub) == 0o700, sub
