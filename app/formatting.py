@@ -82,17 +82,6 @@ def clean_decimals(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark
-
-
-def plain_markdown(text: object) -> str:
-    """`text` (user text: a name) as markdown that shows exactly that text on one line, for
-    the elements that always render markdown (`st.subheader`): each ASCII punctuation mark
-    is backslash-escaped (CommonMark), so no link, image, emphasis, HTML, LaTeX, emoji or
-    colour directive comes through."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
-
-
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as a formula
 
 

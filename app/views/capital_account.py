@@ -41,7 +41,7 @@ except FundLensError as exc:
     st.info(str(exc))
     st.stop()
 
-st.subheader(fmt.plain_markdown(statement.lp_name))  # user text, shown as written
+st.subheader(fmt.plain(statement.lp_name))  # user text, shown as written
 report_button.quarterly_report(sel, lp_id)
 qtd_start, _ = statement.periods["qtd"]
 ytd_start, _ = statement.periods["ytd"]
