@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help run test browser refresh app demo-data lint format bench bench-scale screenshots docs report-images clean
+.PHONY: help run test browser java spark refresh app demo-data lint format bench bench-scale screenshots docs report-images clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,6 +19,11 @@ test: $(VENV)/.installed-dev ## install with the dev extras and run the whole te
 
 browser: ## install Debian's Chromium for the browser tests (root; they are skipped without it)
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+java: ## install Debian's Java 17 for the Spark engine (root; the Spark tests skip without it)
+	@dpkg -s openjdk-17-jre-headless >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+spark: $(VENV)/.installed-spark ## install the Spark extra (pyspark, dbt-spark) next to the dev extras
 
 refresh: $(VENV)/.installed ## rebuild and publish the demo warehouse
 	$(BIN)/fundlens refresh
@@ -39,6 +44,8 @@ format: $(VENV)/.installed-dev ## format Python and SQL in place
 bench: $(VENV)/.installed-dev ## run the benchmarks (they print ratios; not part of the tests)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_performance.py
+	@if test -e $(VENV)/.installed-spark; then $(BIN)/python benchmarks/bench_spark.py; \
+	else echo "bench_spark skipped: run make spark first"; fi
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_sql.py
@@ -74,3 +81,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 $(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-spark: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,spark]'
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed

@@ -19,15 +19,18 @@ from fundlens.formatting import (  # noqa: F401  (re-exported for the pages)
     IRR_MIN_YEARS,
     NOT_MEANINGFUL,
     STAGES,
+    csv_bytes,
     currency_prefix,
     humanize,
     irr,
     is_missing,
     money,
     multiple,
+    neutralize,
     number,
     pct,
     plain,
+    plain_lines,
     points,
     quarter_label,
     stage_sort_key,
@@ -82,23 +85,6 @@ def clean_decimals(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as a formula
-
-
-def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """`df` for a CSV a spreadsheet will open: a text cell starting like a formula gets a
-    leading apostrophe, so `=HYPERLINK(...)` in a name or a sign-in attempt stays text
-    (numbers are left alone: -5 is a number, not a formula)."""
-    out = df.copy()
-    for column in out.columns:
-        if pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column]):
-            continue
-        out[column] = out[column].map(
-            lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-        )
-    return out
-
-
 def download_csv(
     df: pd.DataFrame,
     name: str,
@@ -106,12 +92,12 @@ def download_csv(
     on_click: Callable[..., None] | None = None,
     args: tuple = (),
 ) -> None:
-    """A button that downloads `df` (raw numbers with clean decimals, no formatting, text
-    that could run as a spreadsheet formula defused) as CSV;
+    """A button that downloads `df` (raw numbers with clean decimals, no formatting) as CSV,
+    cells a spreadsheet would run as formulas neutralized (`neutralize_cell`);
     `on_click(*args)` runs when it is clicked (the audit of LP downloads)."""
     st.download_button(
         "Download CSV",
-        data=csv_safe(clean_decimals(df)).to_csv(index=False).encode("utf-8"),
+        data=csv_bytes(clean_decimals(df)),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,

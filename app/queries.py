@@ -503,10 +503,11 @@ def lp_funds(user: User, wh: Warehouse, lp_id: str | None = None) -> pd.DataFram
 # --- operations (operators only) -------------------------------------------------
 
 
-def refresh_runs(user: User, home: Path) -> list[dict]:
-    """The last refresh run records (server paths, failed runs' values): operators only."""
+def refresh_runs(user: User, home: Path, notes: list[str] | None = None) -> list[dict]:
+    """The last refresh run records (server paths, failed runs' values): operators only.
+    Records that cannot be read are skipped, with a sentence appended to `notes`."""
     _require(user, "operator")
-    return fl_home.read_runs(home)
+    return fl_home.read_runs(home, notes=notes)
 
 
 def audit_log(user: User, home: Path, limit: int = 500) -> pd.DataFrame:

@@ -46,6 +46,7 @@ class DbtRun:
     warnings: list[str] = field(default_factory=list)  # warn-level log messages
     parse_seconds: float | None = None  # from start until dbt reported what it found
     partial_parse: bool = False  # dbt reused (and updated) a previous parse of the project
+    target: Path | None = None  # dbt's target/ of this run (manifest.json, run_results.json)
 
     def node_timings(self) -> list[dict]:
         """Each node's status and execution time, slowest first."""
@@ -90,17 +91,22 @@ def run_dbt(
     on_progress: Callable[[str], None] | None = None,
     parse_cache: Path | None = None,
     project_dir: Path = PROJECT_DIR,
+    *,
+    dbt: Sequence[str] = (str(DBT),),
+    env: dict[str, str] | None = None,
 ) -> DbtRun:
     """Run one dbt command against `db_path`; dbt's target/ and logs/ go to `work_dir`,
     or target/ to `parse_cache` (kept between runs, so dbt can reuse its parse; one
     dbt at a time may use it: refresh holds the home's lock).
 
     `on_progress` hears when the parse is done and every PROGRESS_EVERY finished nodes.
+    `dbt` is the command that runs dbt (the Spark engine's runs it inside a Spark
+    session), `env` extra environment variables.
     """
     target = (parse_cache or work_dir) / "target"
     (target / "run_results.json").unlink(missing_ok=True)  # never read a previous run's
     cmd = [
-        str(DBT),
+        *dbt,
         "--log-format",
         "json",
         "--no-use-colors",
@@ -118,6 +124,7 @@ def run_dbt(
         **os.environ,
         "FUNDLENS_DB_PATH": db_path.name,  # opened from its directory (see the docstring)
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(env or {}),
     }
     db_path.parent.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
@@ -171,6 +178,7 @@ def run_dbt(
         warnings,
         parse_seconds,
         partial_parse and parse_seconds is not None,
+        target,
     )
     if not run.success and not results:
         raise FundLensError(f"dbt {args[0]} could not run:\n  " + "\n  ".join(errors[-20:]))

@@ -19,15 +19,38 @@ from pathlib import Path
 from fundlens import PROJECT_DIR, SEEDS_DIR, users
 from fundlens.errors import FundLensError
 from fundlens.generate import PRESETS, generate
-from fundlens.home import published_version, read_runs, resolve_home
+from fundlens.home import (
+    PUBLIC_MODE_ENV,
+    PUBLIC_MODES,
+    check_home,
+    published_version,
+    read_runs,
+    resolve_home,
+)
+
+ENGINES = ("duckdb", "spark")  # refresh.ENGINES (not imported: `fundlens sql` starts lean)
 
 SLOWEST_SHOWN = 5  # dbt nodes listed after a refresh
 
 HOME_HELP = "FundLens home (default: $FUNDLENS_HOME, else .fundlens/ in the project)"
 
 
+# What may not reach a terminal as it is: control characters (ESC starts the sequences
+# that move the cursor, recolour or retitle the terminal) other than tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character shown as an escape (`\\x1b`), never sent."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _say(message: str, file=None) -> None:
+    print(terminal_safe(message), file=file or sys.stdout, flush=True)
+
+
 def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    _say(message, sys.stderr)
 
 
 def _positive(text: str) -> int:
@@ -50,15 +73,24 @@ def _positive_float(text: str) -> float:
 def cmd_refresh(args: argparse.Namespace) -> int:
     from fundlens.refresh import refresh
 
-    record = refresh(args.seeds, args.home, keep=args.keep, wait=args.wait, progress=_progress)
+    record = refresh(
+        args.seeds,
+        args.home,
+        keep=args.keep,
+        wait=args.wait,
+        engine=args.engine,
+        progress=_progress,
+        public_readable=args.public_readable,
+    )
     home = resolve_home(args.home)
     tests = record["tests"]
-    print(
+    _say(
         f"Published version {record['version_id']} in {home}\n"
         f"  {sum(v['rows'] or 0 for v in record['inputs'].values())} input rows, "
         f"{len(record['marts'])} marts, "
         f"{sum(tests.values())} checks ({tests.get('pass', 0)} passed), "
         f"{sum(record['timings'].values()):.1f}s"
+        + (f" on Spark; Parquet marts in {home / 'spark'}" if args.engine == "spark" else "")
     )
     steps = ", ".join(f"{name} {took:.1f}s" for name, took in record["timings"].items())
     parse = record.get("dbt", {}).get("parse_seconds")
@@ -68,6 +100,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print("  slowest dbt nodes: " + ", ".join(
             f"{n['node'].split('.')[-1]} {n['seconds']:.1f}s" for n in slowest
         ))  # fmt: skip
+    for line in warning_lines(record):
+        _say(line)
+    for note in record.get("notes") or []:
+        _say(f"Note: {note}")
     return 0
 
 
@@ -85,34 +121,56 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def warning_lines(record: dict, examples: int = 3) -> list[str]:
+    """What a run's warnings say, for a terminal: one line each, then its first examples."""
+    warnings = record.get("data_warnings") or []
+    if not warnings:
+        return []
+    lines = [f"{len(warnings)} warning(s) (published anyway; worth a look):"]
+    for w in warnings:
+        lines.append(f"  [{w['check']}] {w['message']}: {w['count']} row(s)")
+        for example in (w.get("examples") or [])[:examples]:
+            lines.append("      " + ", ".join(f"{k}={v}" for k, v in example.items()))
+    return lines
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     from fundlens.refresh import rollback
 
-    version = rollback(args.home, wait=args.wait)
-    print(f"Republished version {version} in {resolve_home(args.home)}")
+    version = rollback(args.home, wait=args.wait, public_readable=args.public_readable)
+    _say(f"Republished version {version} in {resolve_home(args.home)}")
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     home = resolve_home(args.home)
-    runs = read_runs(home, limit=args.limit)
+    check_home(home, write=False)
+    notes: list[str] = []
+    runs = read_runs(home, limit=args.limit, notes=notes)
     current = published_version(home)
     if args.json:
-        print(json.dumps({"home": str(home), "published": current, "runs": runs}, indent=2))
+        status = {"home": str(home), "published": current, "runs": runs, "notes": notes}
+        print(json.dumps(status, indent=2))
         return 0
-    print(f"Home:      {home}")
-    print(f"Published: {current or 'nothing yet (run `fundlens refresh`)'}")
+    _say(f"Home:      {home}")
+    _say(f"Published: {current or 'nothing yet (run `fundlens refresh`)'}")
     if runs:
-        print("\nLast runs (newest first):")
+        _say("\nLast runs (newest first):")
     for run in runs:
-        took = sum(run.get("timings", {}).values())
-        print(
-            f"  {run['run_id']}  {run['outcome']:<9}  started {run['started_at']}  "
+        took = sum((run.get("timings") or {}).values())
+        _say(
+            f"  {run['run_id']}  {run['outcome']:<11}  started {run.get('started_at')}  "
             f"{took:6.1f}s  {run.get('action', 'refresh')}"
         )
-        if run["outcome"] == "failed" and run.get("error"):
-            first_lines = run["error"].splitlines()[:6]
-            print("\n".join("      " + line for line in first_lines))
+        if run["outcome"] in ("failed", "interrupted") and run.get("error"):
+            first_lines = str(run["error"]).splitlines()[:6]
+            _say("\n".join("      " + line for line in first_lines))
+    published = next((r for r in runs if r.get("version_id") == current and r.get("tests")), None)
+    if published:
+        for line in warning_lines(published):
+            _say(line)
+    for note in notes:
+        _say(f"Note: {note}")
     return 0
 
 
@@ -371,6 +429,18 @@ def cmd_users_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _public_readable_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--public-readable",
+        choices=list(PUBLIC_MODES),
+        metavar="WHO",
+        help="who besides you may read public.duckdb: owner (nobody else), group (your "
+        "group) or all (every user of this machine); default $"
+        f"{PUBLIC_MODE_ENV}, else group. Everything else in the home, including the "
+        "warehouse with LP data, is readable by you only.",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fundlens",
@@ -405,6 +475,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep", type=_positive, default=5, metavar="N", help="versions kept (default 5)"
     )
     p.add_argument("--wait", action="store_true", help="queue behind a running refresh")
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="what runs the dbt models and tests: duckdb (default, embedded) or spark "
+        "(a local Spark session; needs `make java spark`; also publishes the public marts "
+        "as Parquet folders in <home>/spark/)",
+    )
+    _public_readable_option(p)
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser(
@@ -442,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--home", type=Path, metavar="DIR", help=HOME_HELP)
     p.add_argument("--wait", action="store_true", help="queue behind a running refresh")
+    _public_readable_option(p)
     p.set_defaults(func=cmd_rollback)
 
     p = sub.add_parser(
@@ -606,8 +686,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except FundLensError as exc:
-        print(f"fundlens {args.command}: {exc}", file=sys.stderr)
+        _say(f"fundlens {args.command}: {exc}", sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the home or an input cannot be read or written
+        what = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+        _say(f"fundlens {args.command}: cannot go on: {what}", sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"fundlens {args.command}: interrupted; nothing was published.", file=sys.stderr)
         return 130

@@ -31,15 +31,6 @@ def is_missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
-
-
-def plain(text: object) -> str:
-    """Text with every markdown character escaped, for the elements that render markdown
-    (st.warning, st.caption, ...): a fund or company name then shows as written."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
-
-
 def currency_prefix(currency: str) -> str:
     """'$' for USD, '€' for EUR, 'SEK ' for a currency without a common symbol."""
     return _SYMBOLS.get(currency, f"{currency} ")
@@ -129,3 +120,59 @@ def irr(value: float | None, years: float | None) -> str:
     if years is not None and not is_missing(years) and years < IRR_MIN_YEARS:
         return NOT_MEANINGFUL
     return pct(value)
+
+
+# --- user text: plain, whatever it holds ------------------------------------
+
+# CommonMark lets any ASCII punctuation be escaped with a backslash, and then shows it
+# as it is: no emphasis, links, HTML, headings, tables, LaTeX ($), or Streamlit's
+# :colour[...] / :material/...: directives.
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: object) -> str:
+    """`text` (from the input files or a run record) made safe to pass to st.markdown,
+    st.caption, st.error & co.: shown exactly as written, on one line."""
+    if text is None or is_missing(text):
+        return DASH
+    text = _CONTROL.sub(" ", str(text).replace("\r\n", " ").replace("\n", " "))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def plain_lines(text: object) -> str:
+    """Like `plain`, keeping line breaks (for multi-line reports)."""
+    if text is None or is_missing(text):
+        return DASH
+    return "  \n".join(plain(line) for line in str(text).splitlines())
+
+
+# --- CSV downloads -----------------------------------------------------------
+
+# OWASP (CSV injection): a cell starting with one of these may be run as a formula by
+# a spreadsheet; prefixing a single quote makes it text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def neutralize_cell(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with `'`; numbers
+    (and text that is just a number, such as -5) unchanged."""
+    risky = isinstance(value, str) and value.startswith(FORMULA_START)
+    return "'" + value if risky and not _PLAIN_NUMBER.fullmatch(value) else value
+
+
+def neutralize(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with every text cell passed through `neutralize_cell`; numeric columns as
+    they are, so numbers round-trip."""
+    out = df.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(neutralize_cell)
+    return out
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """What the Download CSV button gives: raw values, formulas neutralized, RFC 4180 line
+    ends (so a carriage return inside a value is quoted, not a line break)."""
+    return neutralize(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8")

@@ -2,20 +2,23 @@
 
 One pass per file, at DuckDB's own CSV speed:
 
-1. Python checks what only needs the first line: the file exists and is not empty,
-   it is UTF-8 (a BOM is tolerated), it is comma separated, and its header has
+1. Python checks the file and what only needs the first line: it is a regular file
+   inside the input folder (a symlink only to a file inside it), not empty, UTF-8 (a
+   BOM is tolerated; UTF-16 is named as such), comma separated, and its header has
    every required column, no unknown and no duplicate column.
-2. DuckDB reads it once (`read_csv`, every column as text, `store_rejects=true`):
+2. A numpy scan of the bytes finds lines and records (quote parity): no line may be
+   longer than MAX_LINE_BYTES, and a file with very many records of the wrong width
+   is reported from the scan alone (DuckDB is slow at recording millions of rejects).
+3. DuckDB reads it once (`read_csv`, every column as text, `store_rejects=true`):
    good rows land in a staging table, rows it cannot read (too few or too many
    fields, an unterminated quote) land in a rejects table with their record number.
-3. The staging table becomes `raw.<name>` with the contract's columns converted to
+   Every record is then accounted for: rows + rejected records = records found by
+   the scan, or the file is refused naming the lines DuckDB dropped.
+4. The staging table becomes `raw.<name>` with the contract's columns converted to
    their types by strict patterns (a value that does not match is a `type` problem,
    reported as written), a missing optional column as null, and `_line`: the line
-   where the row starts, as an editor shows it (header = line 1). When every record
-   is one physical line (the usual case) that is the row number + 1; otherwise
-   (quoted newlines, blank lines, rejected rows) a quote-aware scan of the text maps
-   records to lines.
-4. `fundlens.validate` runs the row-level and cross-file rules as SQL.
+   where the row starts, as an editor shows it (header = line 1), from the scan.
+5. `fundlens.validate` runs the row-level and cross-file rules as SQL.
 
 Any problem raises `InputError` with all of them (capped per rule and file), and
 no database is left behind: there is never a partial success.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +44,13 @@ from fundlens.contract import FILES, Column, InputFile
 from fundlens.errors import InputError, Problem
 
 MAX_PER_RULE = 20  # problems listed per rule and file; the rest are counted
+# Longest line (and longest record, quoted line breaks included) FundLens reads, in
+# bytes. DuckDB is told the same limit; longer lines are refused as `line_too_long`
+# before DuckDB reads the file (left to itself, DuckDB drops lines over ~32 MB silently).
+MAX_LINE_BYTES = 1024 * 1024
+# Past this many records with the wrong number of fields, a file is reported from a
+# quick scan alone: DuckDB's reader slows to a crawl recording millions of rejects.
+MAX_MISSHAPEN = 1000
 BOM = "\ufeff"
 OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
 TYPE_HELP = {
@@ -58,6 +69,7 @@ class _Report:
     totals: dict[tuple[str, str], int] = field(default_factory=dict)
     # Cells whose value could not be read: other rules would only repeat the problem.
     unreadable: set[tuple[str, int | None, str | None]] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
         self.add_found([problem], 1)
@@ -105,6 +117,7 @@ class _Loaded:
     status: str = validate.OK
     rows: int = 0
     header: list[str] = field(default_factory=list)
+    data: bytes = b""  # the file's bytes, BOM removed, while it is being loaded
 
 
 def load(
@@ -151,6 +164,7 @@ def load(
                 if unread
                 else []
             )
+            notes = report.notes + notes
             raise report.error(_as_written(report.problems(), loaded), notes)
         con.execute("CHECKPOINT")
         success = True
@@ -181,12 +195,14 @@ def _load_file(
     con: duckdb.DuckDBPyConnection, spec: InputFile, path: Path, report: _Report
 ) -> _Loaded:
     result = _Loaded(spec, path)
-    header = _check_structure(spec, path, report)
-    if header is None:
+    real = _inside_folder(spec, path, report)
+    checked = None if real is None else _check_structure(spec, real, report)
+    if checked is None:
         result.status = validate.BROKEN
         _create_empty(con, spec)
         return result
-    result.header = header
+    result.path = real
+    result.header, result.data = checked
     try:
         _read(con, result, report)
     except duckdb.Error as exc:  # a file DuckDB cannot read at all
@@ -204,7 +220,42 @@ def _load_file(
         result.rows = 0
         con.execute(f"DROP TABLE IF EXISTS raw.{spec.name}")
         _create_empty(con, spec)
+    result.data = b""
     return result
+
+
+def _inside_folder(spec: InputFile, path: Path, report: _Report) -> Path | None:
+    """The real path of `path` if it is a regular file inside its folder, else None.
+
+    The input folder is a boundary: a symbolic link is followed only to a file inside
+    the same folder (or below it), so that no file elsewhere on the machine is read
+    and shown in a report. Directories, pipes and devices are refused too."""
+    name = spec.filename
+
+    def refuse(rule: str, message: str) -> None:
+        report.add(Problem(name, None, None, rule, None, message))
+
+    if not path.is_symlink() and not path.exists():
+        refuse("missing_file", f"{name} is missing from the input directory")
+        return None
+    folder = path.parent.resolve()
+    real = path.resolve()
+    if path.is_symlink() and not real.is_relative_to(folder):
+        refuse(
+            "symlink",
+            f"{name} is a symbolic link to a file outside the input directory; "
+            "FundLens reads only files inside it: copy the file in instead of linking it",
+        )
+        return None
+    try:
+        mode = real.stat().st_mode
+    except OSError as exc:
+        refuse("missing_file", f"{name} cannot be opened ({exc.strerror})")
+        return None
+    if not stat.S_ISREG(mode):
+        refuse("not_a_file", f"{name} is not a regular file (a directory, pipe or device?)")
+        return None
+    return real
 
 
 def _create_empty(con: duckdb.DuckDBPyConnection, spec: InputFile) -> None:
@@ -212,16 +263,16 @@ def _create_empty(con: duckdb.DuckDBPyConnection, spec: InputFile) -> None:
     con.execute(f"CREATE TABLE raw.{spec.name} ({cols}, _line BIGINT)")
 
 
-def _check_structure(spec: InputFile, path: Path, report: _Report) -> list[str] | None:
-    """Check what the first line tells; return the header, or None if unreadable."""
+def _check_structure(
+    spec: InputFile, path: Path, report: _Report
+) -> tuple[list[str], bytes] | None:
+    """Check what the first line tells; return the header and the file's bytes (without
+    a BOM), or None if unreadable."""
     name = spec.filename
 
     def problem(rule: str, message: str, line: int | None = None, **kw: str | None) -> None:
         report.add(Problem(name, line, kw.get("column"), rule, kw.get("value"), message))
 
-    if not path.exists():
-        problem("missing_file", f"{name} is missing from the input directory")
-        return None
     data = path.read_bytes()
     if not data:
         problem("empty_file", "the file is empty (0 bytes); it needs at least the header line")
@@ -239,8 +290,18 @@ def _check_structure(spec: InputFile, path: Path, report: _Report) -> list[str] 
             value=data[exc.start : exc.end].decode("latin-1"),
         )
         return None
-    text = text.removeprefix(BOM)
-    first = text.split("\n", 1)[0].removesuffix("\r")
+    head = data[:4096]
+    if head.count(b"\x00") * 4 > len(head):  # ASCII text as UTF-16: every other byte 0
+        problem(
+            "encoding",
+            "the file is not UTF-8: it looks like UTF-16 (every other byte is 0); "
+            "save it as UTF-8 (in Excel: 'CSV UTF-8')",
+            1,
+        )
+        return None
+    del text
+    data = data.removeprefix(BOM.encode())
+    first = data.split(b"\n", 1)[0].decode("utf-8").removesuffix("\r")
     if not first.strip():
         problem("header", "the first line must be the header with the column names", 1)
         return None
@@ -295,7 +356,7 @@ def _check_structure(spec: InputFile, path: Path, report: _Report) -> list[str] 
                 column=c.name,
             )
             ok = False
-    return names if ok else None
+    return (names, data) if ok else None
 
 
 # Typed columns are read as text and converted here, so that only what the contract
@@ -323,49 +384,55 @@ def _sql_path(path: Path) -> str:
 
 
 def _read(con: duckdb.DuckDBPyConnection, result: _Loaded, report: _Report) -> None:
-    spec, path = result.spec, result.path
+    spec, path, data = result.spec, result.path, result.data
+    lines = _Lines(data)
+    if _report_long_lines(spec, lines, report) or _report_misshapen(spec, lines, result, report):
+        result.status = validate.BROKEN
+        _create_empty(con, spec)
+        return
     stage, rejects = f"_stage_{spec.name}", f"_rejects_{spec.name}"
     columns = ", ".join(f"{validate.lit(n)}: 'VARCHAR'" for n in result.header)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT * FROM read_csv({_sql_path(path)}, "
         f"header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-        f"columns = {{{columns}}}, store_rejects = true, "
+        f"columns = {{{columns}}}, max_line_size = {MAX_LINE_BYTES}, store_rejects = true, "
         f"rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')"
     )
     good = con.execute(f"SELECT count(*) FROM {stage}").fetchall()[0][0]
-    rejected = con.execute(
-        f"SELECT line, column_name, error_type::VARCHAR, error_message FROM {rejects} "
-        "ORDER BY line, column_idx"
-    ).fetchall()
+    rejected_records = (
+        con.execute(f"SELECT DISTINCT line FROM {rejects} ORDER BY line").fetchnumpy()["line"]
+    ).astype(np.int64)
+    starts, blank = lines.records()
+    # Every data record is either a row or a rejected record: a record missing from both
+    # was dropped without a word, so the file cannot be trusted.
+    expected = int((~blank[1:]).sum())
+    if not len(rejected_records) and good != expected:
+        _report_lost(con, spec, stage, data, lines, expected - good, report)
+        result.status = validate.BROKEN
+        con.execute(f"DROP TABLE {stage}")
+        con.execute(f"DROP TABLE IF EXISTS {rejects}")
+        con.execute(f"DROP TABLE IF EXISTS {rejects}_scan")
+        _create_empty(con, spec)
+        return
+
+    def editor_line(record: int) -> int:
+        return int(starts[record - 1]) if 1 <= record <= len(starts) else record
+
+    _report_rejects(con, spec, rejects, editor_line, len(starts), data.endswith(b"\n"), report)
     con.execute(f"DROP TABLE IF EXISTS {rejects}")
     con.execute(f"DROP TABLE IF EXISTS {rejects}_scan")
 
-    data = path.read_bytes()
-    physical = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    rejected_records = sorted({r[0] for r in rejected})
-    if physical == 1 + good + len(rejected_records):
-        # Every record is one line: record number = editor line.
-        records = None
-        n_records = physical
-        good_lines = (
-            None
-            if not rejected_records
-            else np.setdiff1d(np.arange(2, physical + 1), np.array(rejected_records))
-        )
-    else:
-        starts, blank = _record_starts(data.decode("utf-8").removeprefix(BOM))
-        records = starts
-        n_records = len(starts)
-        skip = set(rejected_records)
-        lines = [starts[i] for i in range(1, len(starts)) if not blank[i] and (i + 1) not in skip]
-        good_lines = np.array(lines, dtype=np.int64) if len(lines) == good else None
-
-    def editor_line(record: int) -> int:
-        if records is None or not 1 <= record <= len(records):
-            return record
-        return records[record - 1]
-
-    _report_rejects(spec, rejected, editor_line, n_records, data.endswith(b"\n"), report)
+    # The editor line of each row: records that are not blank, not the header, not rejected.
+    keep = ~blank
+    keep[0] = False
+    if len(rejected_records):
+        keep[rejected_records[rejected_records <= len(keep)] - 1] = False
+    good_lines = starts[keep]
+    # None: one line per record (row n is on line n + 2), or DuckDB and the scan disagree
+    # on where records start (then the file has rejected records and is refused anyway).
+    one_per_line = good_lines.size and good_lines[-1] == good + 1
+    if len(good_lines) != good or one_per_line:
+        good_lines = None
 
     select = []
     for c in spec.columns:
@@ -392,21 +459,164 @@ def _read(con: duckdb.DuckDBPyConnection, result: _Loaded, report: _Report) -> N
             continue
         q = validate.ident(c.name)
         rows = con.execute(
-            f"SELECT r._line, s.{q} FROM {stage} s POSITIONAL JOIN raw.{spec.name} r "
-            f"WHERE s.{q} IS NOT NULL AND r.{q} IS NULL ORDER BY r._line"
+            f"SELECT r._line, s.{q}, count(*) OVER () FROM {stage} s "
+            f"POSITIONAL JOIN raw.{spec.name} r "
+            f"WHERE s.{q} IS NOT NULL AND r.{q} IS NULL ORDER BY r._line LIMIT {report.cap}"
         ).fetchall()
-        bad_values += len(rows)
+        total = rows[0][2] if rows else 0
+        bad_values += total
         report.add_found(
             [
                 Problem(spec.filename, line, c.name, "type", v, _type_message(c, v))
-                for line, v in rows[: report.cap]
+                for line, v, _ in rows
             ],
-            len(rows),
+            total,
         )
     con.execute(f"DROP TABLE {stage}")
     result.rows = good
-    if rejected or bad_values:
+    if len(rejected_records) or bad_values:
         result.status = validate.PARTIAL
+
+
+class _Lines:
+    """The physical lines of a file's bytes (BOM removed), found with numpy: fast and
+    small enough for millions of lines."""
+
+    def __init__(self, data: bytes):
+        arr = np.frombuffer(data, dtype=np.uint8)
+        newlines = np.flatnonzero(arr == 10)
+        self.starts = np.concatenate(([0], newlines + 1))
+        self.ends = np.concatenate((newlines, [len(data)]))
+        if data.endswith(b"\n"):  # no line after the last line end
+            self.starts, self.ends = self.starts[:-1], self.ends[:-1]
+        self.quotes = np.flatnonzero(arr == ord('"'))
+        self.arr = arr
+        lengths = self.ends - self.starts
+        self.blank = (lengths == 0) | (
+            (lengths == 1) & (arr[np.minimum(self.starts, len(arr) - 1)] == 13)
+        )
+        self.lengths = lengths
+
+    def records(self) -> tuple[np.ndarray, np.ndarray]:
+        """Editor line where each CSV record starts (header first), and whether it is blank.
+
+        Blank lines outside quotes count as (empty) records, as DuckDB counts them.
+        With `"` as quote and escape, a line starts a record exactly when the quotes
+        before it are even."""
+        before = np.searchsorted(self.quotes, self.starts)
+        starting = before % 2 == 0
+        numbers = np.flatnonzero(starting) + 1
+        return numbers.astype(np.int64), self.blank[starting]
+
+    def field_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """(editor line, number of fields) of each record that is not blank, header first.
+
+        Counts the commas outside quotes (by quote parity, as `records` does)."""
+        starting = np.searchsorted(self.quotes, self.starts) % 2 == 0
+        index = np.flatnonzero(starting & ~self.blank)
+        commas = np.flatnonzero(self.arr == ord(","))
+        commas = commas[np.searchsorted(self.quotes, commas) % 2 == 0]
+        owner = np.searchsorted(self.starts[starting], commas, side="right") - 1
+        all_counts = np.bincount(owner, minlength=int(starting.sum())) + 1
+        counts = all_counts[np.flatnonzero(~self.blank[starting])]
+        return index + 1, counts
+
+
+def _report_misshapen(spec: InputFile, lines: _Lines, result: _Loaded, report: _Report) -> bool:
+    """When very many records have the wrong number of fields, report them from the scan
+    (capped, with the count of the rest) and return True: the file is not read further."""
+    numbers, counts = lines.field_counts()
+    expected = len(result.header)
+    bad = np.flatnonzero(counts[1:] != expected) + 1
+    if len(bad) <= MAX_MISSHAPEN:
+        return False
+    report.add_found(
+        [
+            Problem(
+                spec.filename,
+                int(numbers[i]),
+                None,
+                "column_count",
+                None,
+                f"the line has {int(counts[i])} field(s) but the header has {expected}",
+            )
+            for i in bad[: report.cap]
+        ],
+        len(bad),
+    )
+    report.notes.append(
+        f"{spec.filename}: {len(bad):,} records have the wrong number of fields; the file "
+        "was not read further (is it the right file, with commas as separators?)"
+    )
+    return True
+
+
+def _record_starts(text: str) -> tuple[list[int], list[bool]]:
+    """`_Lines.records` of a text, as lists (for tests and small texts)."""
+    starts, blank = _Lines(text.encode("utf-8")).records()
+    return starts.tolist(), blank.tolist()
+
+
+def _report_long_lines(spec: InputFile, lines: _Lines, report: _Report) -> bool:
+    """Report every physical line longer than MAX_LINE_BYTES; True if there was one."""
+    long = np.flatnonzero(lines.lengths > MAX_LINE_BYTES)
+    if not long.size:
+        return False
+    report.add_found(
+        [
+            Problem(
+                spec.filename,
+                int(i) + 1,
+                None,
+                "line_too_long",
+                None,
+                f"the line is {int(lines.lengths[i]):,} bytes long; FundLens reads lines of "
+                f"at most {MAX_LINE_BYTES:,} bytes (1 MiB): is this really a CSV export?",
+            )
+            for i in long[: report.cap]
+        ],
+        int(long.size),
+    )
+    return True
+
+
+def _report_lost(
+    con: duckdb.DuckDBPyConnection,
+    spec: InputFile,
+    stage: str,
+    data: bytes,
+    lines: _Lines,
+    missing: int,
+    report: _Report,
+) -> None:
+    """Say which records DuckDB neither read nor rejected (it should never happen).
+
+    Compares the first field of each record, as written, with the rows DuckDB read, in
+    order; the records that do not match are the lost ones."""
+    first = validate.ident(con.execute(f"DESCRIBE {stage}").fetchall()[0][0])
+    read = [r[0] for r in con.execute(f"SELECT {first} FROM {stage} ORDER BY rowid").fetchall()]
+    before = np.searchsorted(lines.quotes, lines.starts)
+    data_records = np.flatnonzero((before % 2 == 0) & ~lines.blank)[1:]  # header dropped
+    lost, i = [], 0
+    for index in data_records:
+        start = int(lines.starts[index])
+        chunk = data[start : start + 4096].split(b"\n", 1)[0].rstrip(b"\r")
+        value = next(csv.reader([chunk.decode("utf-8", errors="replace")]), [""])[0]
+        if i < len(read) and (value or None) == read[i]:
+            i += 1
+        else:
+            lost.append(int(index) + 1)
+    message = (
+        f"{missing} record(s) of the file were neither read nor reported by the CSV "
+        "reader, so the file cannot be loaded safely; check this line (its length, its quotes)"
+    )
+    report.add_found(
+        [Problem(spec.filename, line, None, "unreadable", None, message) for line in lost][
+            : report.cap
+        ]
+        or [Problem(spec.filename, None, None, "unreadable", None, message)],
+        max(len(lost), 1),
+    )
 
 
 def _type_message(c: Column, value: str) -> str:
@@ -416,28 +626,6 @@ def _type_message(c: Column, value: str) -> str:
     elif c.type == "date" and re.fullmatch(_FORMATS["date"], value):
         message += " (this date does not exist)"
     return message
-
-
-def _record_starts(text: str) -> tuple[list[int], list[bool]]:
-    """Editor line where each CSV record starts (header first), and whether it is blank.
-
-    Blank lines outside quotes count as (empty) records, as DuckDB counts them.
-    A quote-parity scan: with `"` as quote and escape, a line ends a record exactly
-    when the quotes seen since the record started are even.
-    """
-    pieces = text.split("\n")
-    if text.endswith("\n"):
-        pieces.pop()
-    starts: list[int] = []
-    blank: list[bool] = []
-    in_quotes = False
-    for number, piece in enumerate(pieces, start=1):
-        if not in_quotes:
-            starts.append(number)
-            blank.append(piece in ("", "\r"))
-        if piece.count('"') % 2:
-            in_quotes = not in_quotes
-    return starts, blank
 
 
 _STRUCTURAL = {
@@ -451,32 +639,60 @@ _STRUCTURAL = {
 
 
 def _report_rejects(
+    con: duckdb.DuckDBPyConnection,
     spec: InputFile,
-    rejected: list[tuple[int, str | None, str, str]],
-    editor_line,
+    rejects: str,
+    editor_line: Callable[[int], int],
     n_records: int,
     ends_with_newline: bool,
     report: _Report,
 ) -> None:
-    """Turn DuckDB's rejected records into problems, one per cell or per broken line."""
-    by_record: dict[int, list[tuple[str | None, str, str]]] = {}
-    for record, col, kind, message in rejected:
-        by_record.setdefault(record, []).append((col, kind, message))
-    for record, errors in by_record.items():
-        line = editor_line(record)
-        # Every column is read as text, so what DuckDB rejects is the shape of a line.
-        structural = [e for e in errors if e[1] in _STRUCTURAL] or errors
-        col, kind, message = structural[0]
+    """Turn DuckDB's rejected records into problems, one per broken record.
+
+    Every column is read as text, so what DuckDB rejects is the shape of a line: each
+    record is reported once, by its first structural error. Only the first few of each
+    kind are fetched (a file of a million broken lines gives a short report)."""
+    structural = ", ".join(validate.lit(k) for k in _STRUCTURAL)
+    rows = con.execute(
+        f"""
+        WITH firsts AS (
+            SELECT line, error_type::VARCHAR AS kind, error_message AS message
+            FROM {rejects}
+            QUALIFY row_number() OVER (
+                PARTITION BY line
+                ORDER BY (error_type::VARCHAR IN ({structural})) DESC, column_idx
+            ) = 1
+        ),
+        kinds AS (
+            SELECT *, row_number() OVER (PARTITION BY kind ORDER BY line) AS nth,
+                count(*) OVER (PARTITION BY kind) AS total
+            FROM firsts
+        )
+        SELECT line, kind, message, total FROM kinds
+        WHERE nth <= {report.cap} OR line = {int(n_records)}
+        ORDER BY line
+        """
+    ).fetchall()
+    groups: dict[str, list[Problem]] = {}
+    totals: dict[str, int] = {}
+    for record, kind, message, total in rows:
         last = record == n_records
         if last and (kind == "UNQUOTED VALUE" or not ends_with_newline):
             rule = "truncated"
             text = "the last line is incomplete (the file seems cut off): " + _reject_text(
                 kind, message
             )
+            total = 1
+            key = rule
         else:
             rule = _STRUCTURAL.get(kind, "malformed")
             text = _reject_text(kind, message)
-        report.add(Problem(spec.filename, line, None, rule, None, text))
+            key = kind
+        problem = Problem(spec.filename, editor_line(record), None, rule, None, text)
+        groups.setdefault(key, []).append(problem)
+        totals[key] = total
+    for key, problems in groups.items():
+        report.add_found(problems, totals[key])
 
 
 def _reject_text(kind: str, message: str) -> str:
@@ -493,7 +709,10 @@ def _reject_text(kind: str, message: str) -> str:
                 )
             return f"the line has too few fields: the header has {expected}"
     if kind == "LINE SIZE OVER MAXIMUM":
-        return "the line is too long (over 2 MB)"
+        return (
+            f"the record is too long: over {MAX_LINE_BYTES:,} bytes (1 MiB), quoted line "
+            "breaks included (a quote that is never closed?)"
+        )
     return message
 
 

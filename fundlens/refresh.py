@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -28,15 +29,27 @@ from pathlib import Path
 
 import duckdb
 
-from fundlens import PROJECT_DIR, SEEDS_DIR
+from fundlens import PROJECT_DIR, SEEDS_DIR, data_warnings
 from fundlens.build import run_dbt
 from fundlens.contract import FILES
 from fundlens.errors import FundLensError, InputError
-from fundlens.home import PUBLIC, WAREHOUSE, published_version, resolve_home
+from fundlens.home import (
+    LOCK,
+    PUBLIC,
+    SPARK_MARTS,
+    WAREHOUSE,
+    check_home,
+    public_mode,
+    published_version,
+    record_problem,
+    resolve_home,
+    secure,
+)
 from fundlens.load import load, source_path
 from fundlens.validate import lit
 
 KEEP_VERSIONS = 5
+ENGINES = ("duckdb", "spark")  # what runs dbt build; the load is always DuckDB's
 PUBLIC_SCHEMAS = ("marts", "meta")  # the only schemas copied into public.duckdb
 FAILPOINT_ENV = "FUNDLENS_FAILPOINT"  # tests: stop at a named point to be killed there
 
@@ -82,10 +95,21 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 @contextmanager
+def _private_umask() -> Iterator[None]:
+    """Create files and directories readable by the owner only (`home.secure` then opens
+    the way to public.duckdb)."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@contextmanager
 def refresh_lock(home: Path, wait: bool = False) -> Iterator[None]:
     """Hold `<home>/refresh.lock` for the duration of a refresh or rollback."""
-    home.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with open(home / "refresh.lock", "a+") as fh:
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / LOCK, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
@@ -183,6 +207,9 @@ def _failpoint(home: Path, name: str) -> None:
             time.sleep(60)
 
 
+_WARN_TEST_LOG = re.compile(r"^\d+ of \d+ WARN \d+ |^Warning in test |^Got \d+ results?,")
+
+
 def parse_cache(home: Path) -> Path:
     """Where dbt keeps its parse of this project between refreshes of `home` (one per
     project directory: a home refreshed from two checkouts keeps two)."""
@@ -193,13 +220,24 @@ def parse_cache(home: Path) -> Path:
 
 
 def _dbt_build(
-    db: Path, work_dir: Path, progress: Progress, record: dict, cache: Path
-) -> tuple[dict[str, int], list[str]]:
-    """Run `dbt build` on the candidate; return test counts and dbt's warnings, and keep
-    the parse time and each node's time in `record["dbt"]`.
+    db: Path,
+    candidate: Path,
+    progress: Progress,
+    record: dict,
+    cache: Path,
+    engine: str = "duckdb",
+) -> tuple[dict[str, int], list[str], list[dict]]:
+    """Run `dbt build` for the candidate; return test counts, dbt's own warnings and the
+    data warnings (tests with severity warn, see data_warnings.py), and keep the parse
+    time and each node's time in `record["dbt"]`.
 
     Raises AuditError when a model, contract or test fails."""
-    run = run_dbt(["build"], db, work_dir, on_progress=progress, parse_cache=cache)
+    if engine == "spark":  # its own parse: sharing the DuckDB target's would void it
+        from fundlens import spark
+
+        run = spark.build(db, candidate, progress)
+    else:
+        run = run_dbt(["build"], db, candidate / "dbt", on_progress=progress, parse_cache=cache)
     record["dbt"] = {
         "parse_seconds": run.parse_seconds,
         "partial_parse": run.partial_parse,
@@ -214,28 +252,42 @@ def _dbt_build(
             "The candidate warehouse failed its audit; nothing was published.\n  "
             + "\n  ".join(run.failures()[:50])
         )
-    return tests, run.warnings
+    manifest = (run.target or candidate / "dbt" / "target") / "manifest.json"
+    found = data_warnings.collect(run.results, manifest, db)
+    # dbt also logs each warn-level test; those are in `found`, with counts and examples
+    logged = [w for w in run.warnings if not _WARN_TEST_LOG.search(w)]
+    return tests, logged, found
 
 
-def _clear_leftovers(home: Path) -> None:
-    """Remove what killed runs left: candidates, unpublished versions, 'running' records."""
+def _clear_leftovers(home: Path) -> list[str]:
+    """Remove what killed runs left: candidates, unpublished versions, 'running' records.
+
+    A record is data, never an instruction: one that is not a run record is set aside
+    as `<name>.damaged`; what was set aside is returned as notes for the operator."""
     shutil.rmtree(home / "candidates", ignore_errors=True)
     current = published_version(home)
+    notes = []
     for path in sorted((home / "runs").glob("*.json")):
         try:
             record = json.loads(path.read_text())
-        except (OSError, ValueError):
-            path.rename(path.with_suffix(".damaged"))  # keep it for a look; never block
+            problem = record_problem(path, record)
+        except (OSError, ValueError) as exc:
+            problem = f"it cannot be read as JSON ({type(exc).__name__})"
+        if problem:
+            path.rename(path.with_name(path.name + ".damaged"))  # keep it for a look
+            notes.append(f"runs/{path.name} was set aside as {path.name}.damaged: {problem}")
             continue
-        if record.get("outcome") != "running":
+        if record["outcome"] != "running":
             continue
-        if record["run_id"] == current:  # killed after the flip: it was published
+        run_id = record["run_id"]  # checked against RUN_ID: names no path outside
+        if run_id == current:  # killed after the flip: it was published
             record.update(outcome="published", version_id=current)
         else:
-            record.update(outcome="failed", error="interrupted: the process stopped mid-run")
+            record.update(outcome="interrupted", error="interrupted: the process stopped mid-run")
             # moved into versions/ but killed before the flip: never published
-            shutil.rmtree(home / "versions" / record["run_id"], ignore_errors=True)
+            shutil.rmtree(home / "versions" / run_id, ignore_errors=True)
         _write_json(path, record)
+    return notes
 
 
 def _prune(home: Path, keep: int) -> None:
@@ -252,7 +304,9 @@ def publish(home: Path, version_id: str) -> None:
     tmp.unlink(missing_ok=True)
     os.symlink(Path("versions") / version_id, tmp)
     os.replace(tmp, home / "current")
-    for name in (WAREHOUSE, PUBLIC):  # stable names, created once
+    for name in (WAREHOUSE, PUBLIC, SPARK_MARTS):  # stable names, created once
+        if name == SPARK_MARTS and not (home / "current" / name).is_dir():
+            continue  # only versions built by Spark have their marts as Parquet
         link = home / name
         if not link.is_symlink():
             link.unlink(missing_ok=True)
@@ -266,27 +320,37 @@ def refresh(
     *,
     keep: int = KEEP_VERSIONS,
     wait: bool = False,
+    engine: str = "duckdb",
     progress: Progress = lambda _msg: None,
+    public_readable: str | None = None,
 ) -> dict:
     """Build the warehouse from `seeds_dir` and publish it in `home`; return the run record.
 
+    `engine` runs dbt build: "duckdb" (in the candidate's DuckDB file) or "spark" (a local
+    Spark session; the public marts are also published as Parquet in `<home>/spark/`).
+
+
+    `public_readable` (owner, group, all; default $FUNDLENS_PUBLIC_MODE, else group) says
+    who else may read public.duckdb; everything else in `home` is the owner's alone.
     Raises InputError (bad input), AuditError (a dbt test failed), RefreshBusy, or
     another FundLensError; in every failure case the published version is untouched.
     """
     home = resolve_home(home)
+    mode = public_mode(public_readable)
     seeds_dir = Path(seeds_dir).resolve()
+    if engine not in ENGINES:
+        raise FundLensError(f"Unknown engine {engine!r}: use one of {', '.join(ENGINES)}.")
     if not seeds_dir.is_dir():
         raise FundLensError(f"The input directory {seeds_dir} does not exist.")
-    with refresh_lock(home, wait=wait):
-        _clear_leftovers(home)  # removes candidates/
+    check_home(home, write=True)
+    with _private_umask(), refresh_lock(home, wait=wait):
         for sub in ("runs", "versions", "candidates"):
-            # they hold LP data (and failed runs' values): owner only, also in a home
-            # made before this rule
-            (home / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.chmod(home / sub, 0o700)
+            (home / sub).mkdir(parents=True, exist_ok=True)
+        notes = _clear_leftovers(home)
+        secure(home, mode)
         run_id = new_run_id()
         candidate = home / "candidates" / run_id
-        candidate.mkdir(mode=0o700, parents=True)
+        candidate.mkdir(parents=True)
         files = {spec.filename: source_path(spec, seeds_dir) for spec in FILES.values()}
         record: dict = {
             "run_id": run_id,
@@ -294,13 +358,16 @@ def refresh(
             "started_at": _now(),
             "finished_at": None,
             "outcome": "running",
+            "engine": engine,
             "seeds_dir": str(seeds_dir),
             "inputs": {name: {"sha256": _sha256(p), "rows": None} for name, p in files.items()},
             "marts": {},
             "tests": {},
             "warnings": [],
+            "data_warnings": [],
             "timings": {},
             "problems": [],
+            "notes": notes,
             "error": None,
         }
         record_path = home / "runs" / f"{run_id}.json"
@@ -330,17 +397,17 @@ def refresh(
                     progress(message)
                     _failpoint(home, "mid-build")
 
-                record["tests"], record["warnings"] = _dbt_build(
-                    db, candidate / "dbt", on_nodes, record, parse_cache(home)
+                record["tests"], record["warnings"], record["data_warnings"] = _dbt_build(
+                    db, candidate, on_nodes, record, parse_cache(home), engine
                 )
             with step("public"):
                 write_public(db, candidate / PUBLIC)
-                for name in (WAREHOUSE, PUBLIC):
-                    os.chmod(candidate / name, 0o600)  # LP data: owner only
                 record["marts"] = _table_counts(db, ("marts", "private"))
-            shutil.rmtree(candidate / "dbt", ignore_errors=True)
+            for scratch in ("dbt", "spark-inputs", "spark-warehouse"):
+                shutil.rmtree(candidate / scratch, ignore_errors=True)
             with step("publish"):
                 os.replace(candidate, home / "versions" / run_id)
+                secure(home, mode)
                 _failpoint(home, "before-flip")
                 publish(home, run_id)
             _failpoint(home, "after-flip")
@@ -360,10 +427,18 @@ def refresh(
             shutil.rmtree(candidate, ignore_errors=True)
 
 
-def rollback(home: Path | None = None, *, wait: bool = False) -> str:
+def rollback(
+    home: Path | None = None, *, wait: bool = False, public_readable: str | None = None
+) -> str:
     """Republish the newest kept version older than the current one; return its id."""
     home = resolve_home(home)
-    with refresh_lock(home, wait=wait):
+    mode = public_mode(public_readable)
+    check_home(home, write=False)
+    if not home.is_dir():
+        raise FundLensError(f"Nothing is published in {home}; there is nothing to roll back.")
+    check_home(home, write=True)
+    with _private_umask(), refresh_lock(home, wait=wait):
+        secure(home, mode)
         current = published_version(home)
         if current is None:
             raise FundLensError(f"Nothing is published in {home}; there is nothing to roll back.")

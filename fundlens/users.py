@@ -155,7 +155,7 @@ def users_db_path(home: Path) -> Path:
 def connect(home: Path) -> Iterator[sqlite3.Connection]:
     """The users database of `home`, created 0600 on first use; commits on success."""
     path = users_db_path(home)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     os.chmod(path, 0o600)  # SQLite gives its journal the database file's mode

@@ -13,7 +13,7 @@ short report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -83,146 +83,129 @@ def _bounds_text(c: Column) -> str:
     return " and ".join(parts)
 
 
+# Control characters no text value may hold: C0 (except tab, LF, CR inside quotes), DEL, C1.
+# They hide in names (NUL), or rewrite an operator's terminal (ESC).
+CONTROL_CHARACTERS = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]"
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A row-level rule of the contract: which columns it applies to, when a value breaks
+    it (`where`, SQL over the column `q`), and what the operator is told."""
+
+    rule: str
+    applies: Callable[[Column, InputFile], bool]
+    where: Callable[[Column, str], str]
+    message: Callable[[Column], str]
+    reports_value: bool = True
+
+
+def _is_required(c: Column, spec: InputFile) -> bool:
+    return c.required or c.name in spec.primary_key
+
+
+def _out_of_range(c: Column, q: str) -> str:
+    out = []
+    if c.min is not None:
+        out.append(f"{q} {'<' if c.min_inclusive else '<='} {c.min!r}")
+    if c.max is not None:
+        out.append(f"{q} {'>' if c.max_inclusive else '>='} {c.max!r}")
+    finite = f"isfinite({q})" if c.type == "decimal" else f"{q} IS NOT NULL"
+    return f"{finite} AND ({' OR '.join(out)})"
+
+
+ROW_RULES: tuple[RowRule, ...] = (
+    RowRule(
+        "required",
+        _is_required,
+        lambda c, q: f"{q} IS NULL" + (f" OR trim({q}) = ''" if c.type == "text" else ""),
+        lambda c: f"{c.name} is required but this row leaves it empty",
+        reports_value=False,
+    ),
+    RowRule(
+        "control_character",
+        lambda c, spec: c.type == "text",
+        lambda c, q: f"regexp_matches({q}, {lit(CONTROL_CHARACTERS)})",
+        lambda c: (
+            f"{c.name} contains a control character (such as NUL or ESC); "
+            "remove it (the value is shown with it escaped)"
+        ),
+    ),
+    RowRule(
+        "type",
+        lambda c, spec: c.type == "decimal",
+        lambda c, q: f"{q} IS NOT NULL AND NOT isfinite({q})",
+        lambda c: f"{c.name} must be a finite decimal number",
+    ),
+    RowRule(
+        "accepted_values",
+        lambda c, spec: c.accepted is not None,
+        lambda c, q: f"{q} IS NOT NULL AND {q} NOT IN ({', '.join(lit(v) for v in c.accepted)})",
+        lambda c: f"{c.name} must be one of: {', '.join(c.accepted)} (case sensitive)",
+    ),
+    RowRule(
+        "range",
+        lambda c, spec: c.min is not None or c.max is not None,
+        _out_of_range,
+        lambda c: f"{c.name} must be {_bounds_text(c)}",
+    ),
+    RowRule(
+        "pattern",
+        lambda c, spec: c.pattern is not None,
+        lambda c, q: f"{q} IS NOT NULL AND NOT regexp_full_match({q}, {lit(c.pattern)})",
+        lambda c: f"{c.name} must be {PATTERN_HELP.get(c.pattern, f'text matching {c.pattern}')}",
+    ),
+    RowRule(
+        "quarter_end",
+        lambda c, spec: c.date_rule == "quarter_end",
+        lambda c, q: f"{q} IS NOT NULL AND ({q} <> last_day({q}) OR month({q}) % 3 <> 0)",
+        lambda c: (
+            f"{c.name} must be a calendar quarter end "
+            "(YYYY-03-31, YYYY-06-30, YYYY-09-30 or YYYY-12-31)"
+        ),
+    ),
+    RowRule(
+        "month_end",
+        lambda c, spec: c.date_rule == "month_end",
+        lambda c, q: f"{q} IS NOT NULL AND {q} <> last_day({q})",
+        lambda c: f"{c.name} must be the last day of a month",
+    ),
+)
+
+
 def row_checks(spec: InputFile) -> list[Check]:
-    """The row-level checks of one input file, generated from its contract."""
+    """The row-level checks of one input file, generated from its contract and ROW_RULES."""
     checks: list[Check] = []
-    name = spec.name
     for c in spec.columns:
         q = f"t.{ident(c.name)}"
-        required = c.required or c.name in spec.primary_key
-        if required:
-            checks.append(
-                Check(
-                    name,
-                    "required",
-                    _select(
-                        spec,
-                        c.name,
-                        "NULL",
-                        lit(f"{c.name} is required but this row leaves it empty"),
-                        f"{q} IS NULL" + (f" OR trim({q}) = ''" if c.type == "text" else ""),
-                    ),
-                )
-            )
-        if c.type == "decimal":
-            checks.append(
-                Check(
-                    name,
-                    "type",
-                    _select(
-                        spec,
-                        c.name,
-                        q,
-                        lit(f"{c.name} must be a finite decimal number"),
-                        f"{q} IS NOT NULL AND NOT isfinite({q})",
-                    ),
-                )
-            )
-        if c.accepted is not None:
-            values = ", ".join(lit(v) for v in c.accepted)
-            checks.append(
-                Check(
-                    name,
-                    "accepted_values",
-                    _select(
-                        spec,
-                        c.name,
-                        q,
-                        lit(f"{c.name} must be one of: {', '.join(c.accepted)} (case sensitive)"),
-                        f"{q} IS NOT NULL AND {q} NOT IN ({values})",
-                    ),
-                )
-            )
-        if c.min is not None or c.max is not None:
-            out = []
-            if c.min is not None:
-                out.append(f"{q} {'<' if c.min_inclusive else '<='} {c.min!r}")
-            if c.max is not None:
-                out.append(f"{q} {'>' if c.max_inclusive else '>='} {c.max!r}")
-            finite = f"isfinite({q})" if c.type == "decimal" else f"{q} IS NOT NULL"
-            checks.append(
-                Check(
-                    name,
-                    "range",
-                    _select(
-                        spec,
-                        c.name,
-                        q,
-                        lit(f"{c.name} must be {_bounds_text(c)}"),
-                        f"{finite} AND ({' OR '.join(out)})",
-                    ),
-                )
-            )
-        if c.pattern is not None:
-            what = PATTERN_HELP.get(c.pattern, f"text matching {c.pattern}")
-            checks.append(
-                Check(
-                    name,
-                    "pattern",
-                    _select(
-                        spec,
-                        c.name,
-                        q,
-                        lit(f"{c.name} must be {what}"),
-                        f"{q} IS NOT NULL AND NOT regexp_full_match({q}, {lit(c.pattern)})",
-                    ),
-                )
-            )
-        if c.date_rule == "quarter_end":
-            checks.append(
-                Check(
-                    name,
-                    "quarter_end",
-                    _select(
-                        spec,
-                        c.name,
-                        q,
-                        lit(
-                            f"{c.name} must be a calendar quarter end "
-                            "(YYYY-03-31, YYYY-06-30, YYYY-09-30 or YYYY-12-31)"
-                        ),
-                        f"{q} IS NOT NULL AND ({q} <> last_day({q}) OR month({q}) % 3 <> 0)",
-                    ),
-                )
-            )
-        elif c.date_rule == "month_end":
-            checks.append(
-                Check(
-                    name,
-                    "month_end",
-                    _select(
-                        spec,
-                        c.name,
-                        q,
-                        lit(f"{c.name} must be the last day of a month"),
-                        f"{q} IS NOT NULL AND {q} <> last_day({q})",
-                    ),
-                )
-            )
+        for r in ROW_RULES:
+            if r.applies(c, spec):
+                value = q if r.reports_value else "NULL"
+                sql = _select(spec, c.name, value, lit(r.message(c)), r.where(c, q))
+                checks.append(Check(spec.name, r.rule, sql))
         if c.references is not None:
-            ref_file, ref_col = c.references
-            r = ident(ref_col)
-            checks.append(
-                Check(
-                    name,
-                    "foreign_key",
-                    _select(
-                        spec,
-                        c.name,
-                        q,
-                        f"{lit(c.name + ' ' + chr(39))} || {q} || "
-                        f"{lit(chr(39) + f' is not a {ref_col} in {ref_file}.csv')}",
-                        f"{q} IS NOT NULL AND NOT EXISTS "
-                        f"(SELECT 1 FROM raw.{ref_file} r WHERE r.{r} = {q})",
-                    ),
-                    needs=frozenset({ref_file}),
-                )
-            )
+            checks.append(_foreign_key(spec, c))
         if c.unique:
             checks.append(_duplicates(spec, (c.name,), "unique"))
     if spec.primary_key:
         checks.append(_duplicates(spec, spec.primary_key, "primary_key"))
     return checks
+
+
+def _foreign_key(spec: InputFile, c: Column) -> Check:
+    ref_file, ref_col = c.references
+    q, r = f"t.{ident(c.name)}", ident(ref_col)
+    message = (
+        f"{lit(c.name + ' ' + chr(39))} || {q} || "
+        f"{lit(chr(39) + f' is not a {ref_col} in {ref_file}.csv')}"
+    )
+    where = f"{q} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM raw.{ref_file} r WHERE r.{r} = {q})"
+    return Check(
+        spec.name,
+        "foreign_key",
+        _select(spec, c.name, q, message, where),
+        needs=frozenset({ref_file}),
+    )
 
 
 def _duplicates(spec: InputFile, cols: tuple[str, ...], rule: str) -> Check:

@@ -12,3 +12,21 @@
         'quarter'
     ) }}
 {%- endmacro %}
+
+{#- Calendar quarter boundaries crossed from `start_date` to `end_date` (DuckDB's
+    date_diff('quarter', ...)): plain arithmetic, so every engine counts alike
+    (dbt-spark's datediff approximates quarters from day-of-year). -#}
+{% macro quarters_between(start_date, end_date) -%}
+    (
+        (extract(year from {{ end_date }}) - extract(year from {{ start_date }})) * 4
+        + extract(quarter from {{ end_date }}) - extract(quarter from {{ start_date }})
+    )
+{%- endmacro %}
+
+{#- Calendar month boundaries crossed from `start_date` to `end_date`. -#}
+{% macro months_between_dates(start_date, end_date) -%}
+    (
+        (extract(year from {{ end_date }}) - extract(year from {{ start_date }})) * 12
+        + extract(month from {{ end_date }}) - extract(month from {{ start_date }})
+    )
+{%- endmacro %}

@@ -10,7 +10,9 @@
     With several roots it gives the one closest to 0.1 (see fundlens/xirr.py).
     On DuckDB it collects the group's flows into two lists and calls the `xirr`
     scalar function that the fundlens.udfs dbt-duckdb plugin registers on every
-    connection. Other adapters need their own `<adapter>__xirr`.
+    connection. On Spark it calls the `xirr` function that fundlens.spark registers in
+    the session (the same Arrow function, as a Spark Arrow UDF). Other adapters need their
+    own `<adapter>__xirr`.
 #}
 {% macro xirr(amount_column, date_column) -%}
     {{ return(adapter.dispatch('xirr', 'fundlens')(amount_column, date_column)) }}
@@ -23,6 +25,18 @@
         [struct_extract(flow, 'amount') for flow in list({'amount': {{ amount_column }}, 'flow_date': {{ date_column }}})],
         [struct_extract(flow, 'flow_date') for flow in list({'amount': {{ amount_column }}, 'flow_date': {{ date_column }}})]
     )
+{%- endmacro %}
+
+{% macro spark__xirr(amount_column, date_column) -%}
+    {#- One list of (amount, day number) pairs per group, split into the function's two
+        lists so the elements stay paired (day numbers: the UDF's Arrow input). -#}
+    {%- set flows -%}
+        collect_list(named_struct(
+            'amount', cast({{ amount_column }} as double),
+            'day_number', datediff({{ date_column }}, date '1970-01-01')
+        ))
+    {%- endset -%}
+    xirr(transform({{ flows }}, flow -> flow.amount), transform({{ flows }}, flow -> flow.day_number))
 {%- endmacro %}
 
 {% macro default__xirr(amount_column, date_column) -%}

@@ -6,6 +6,7 @@ join, filter, format or cache key fails here.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import sys
@@ -576,7 +577,7 @@ def test_data_status_shows_the_published_version(app_home):
     at = open_app("data_status")
     version = published_version(app_home)
     assert version is not None
-    assert any(version in md.value for md in at.markdown)
+    assert any(version in md.value.replace("\\", "") for md in at.markdown)
     runs = at.dataframe[0].value
     published = runs[runs["outcome"] == "published"]
     assert version in published["version_id"].tolist()
@@ -612,7 +613,7 @@ def test_data_status_lists_the_problems_of_a_failed_refresh(home_copy, tmp_path,
     assert hit["value"].tolist() == ["19x9"]
     # the version published before is still the one shown
     assert published_version(home_copy) == before
-    assert any(before in md.value for md in at.markdown)
+    assert any(before in md.value.replace("\\", "") for md in at.markdown)
 
 
 # --- nothing published, and a new version --------------------------------------
@@ -744,3 +745,84 @@ def test_downloads_have_clean_decimals():
     assert clean["fair_value"].tolist() == [0.3, 0.33]
     assert clean["nav_share"].tolist() == [0.333333, 0.666667]
     assert clean["n"].tolist() == [1, 2]
+
+
+# --- user text is plain text, downloads cannot run formulas ---------------------------
+
+MARKDOWN_NAME = "**Bold** Fund [click](http://evil.example) <b>x</b> :red[red] $x$ # h"
+
+
+def test_markdown_in_a_fund_name_is_shown_as_written(home_copy, monkeypatch, fund_ids):
+    version = published_version(home_copy)
+    con = duckdb.connect(str(home_copy / "versions" / version / "warehouse.duckdb"))
+    con.execute(
+        "update marts.dim_funds set fund_name = ? where fund_id = ?", [MARKDOWN_NAME, fund_ids[0]]
+    )
+    con.close()
+    monkeypatch.setenv("FUNDLENS_HOME", str(home_copy))
+    at = open_app("exposure")
+    # the page header is st.text: shown exactly as written, never rendered as markdown
+    header = next(t.value for t in at.text if "quarter ending" in t.value)
+    assert header.startswith(MARKDOWN_NAME)
+    # nowhere else does the name reach a markdown element unescaped
+    for element in (*at.markdown, *at.caption, *at.warning, *at.info, *at.error):
+        assert MARKDOWN_NAME not in element.value
+
+
+def test_markdown_in_a_failed_runs_error_is_shown_as_written(home_copy, monkeypatch):
+    run_id = "20270101T000000000Z-abcdef"
+    error = "1 problem(s)\n  funds.csv, line 2: [required] **Bold** [click](http://evil.example)"
+    (home_copy / "runs" / f"{run_id}.json").write_text(
+        json.dumps({"run_id": run_id, "outcome": "failed", "error": error, "problems": []})
+    )
+    monkeypatch.setenv("FUNDLENS_HOME", str(home_copy))
+    at = open_app("data_status")
+    [box] = at.error
+    assert "**" not in box.value and "](" not in box.value
+    assert box.value.replace("\\", "").replace("  \n", "\n") == error
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["**b**", "[a](http://x)", "<script>x</script>", "# title", ":red[x]", "$x$", "a\\b", "`c`"],
+)
+def test_plain_escapes_every_markdown_character(text):
+    escaped = fmt.plain(text)
+    # CommonMark: a backslash before ASCII punctuation makes it a literal character
+    i = 0
+    while i < len(escaped):
+        if escaped[i] == "\\":
+            assert not escaped[i + 1].isalnum()
+            i += 2
+            continue
+        assert escaped[i].isalnum() or escaped[i] == " ", escaped
+        i += 1
+    assert escaped.replace("\\\\", "\0").replace("\\", "").replace("\0", "\\") == text
+
+
+def test_csv_download_neutralizes_formulas_and_keeps_numbers():
+    df = pd.DataFrame(
+        {
+            "name": [
+                '=HYPERLINK("http://x","click")',
+                "+1+2",
+                "-2+3",
+                "@SUM(A1)",
+                "\tx",
+                "\rx",
+                "plain",
+                "-5",
+                "O'Neil",
+            ],
+            "amount": [1.5, -2.25, 0.0, 1e12, -3.0, 7.0, 8.0, 9.0, 10.0],
+            "count": [1, -2, 3, 4, 5, 6, 7, 8, 9],
+        }
+    )
+    back = pd.read_csv(io.BytesIO(fmt.csv_bytes(df)), keep_default_na=False)
+    for original, written in zip(df["name"], back["name"], strict=True):
+        if original[:1] in ("=", "+", "-", "@", "\t", "\r") and original != "-5":
+            assert written == "'" + original
+        else:
+            assert str(written) == original
+    pd.testing.assert_series_equal(back["amount"], df["amount"])
+    pd.testing.assert_series_equal(back["count"], df["count"])

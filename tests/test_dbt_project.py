@@ -100,3 +100,23 @@ def test_docs_generate_works(demo_home: Path, tmp_path: Path):
     catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
     documented = {node.split(".")[-1] for node in catalog["nodes"]}
     assert {"fund_performance", "exposure_by_segment", "lp_capital_accounts"} <= documented
+
+
+def test_every_warning_test_says_what_it_means(manifest):
+    """Warn-level tests publish anyway, so their message is all an operator gets."""
+    warn = [
+        n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "test" and n["config"]["severity"].lower() == "warn"
+    ]
+    names = {n["test_metadata"]["name"] for n in warn}
+    assert names == {
+        "latest_nav_is_reported",
+        "marks_are_recent",
+        "fx_rates_are_recent",
+        "benchmark_closes_are_recent",
+        "paid_in_within_commitments",
+        "has_industry_weights",
+    }
+    for node in warn:
+        assert len(node["config"]["meta"].get("warning", "")) > 20, node["name"]

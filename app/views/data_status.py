@@ -20,15 +20,18 @@ def _when(text: str | None) -> str:
 
 home = fl_home.resolve_home()
 warehouse = queries.current_warehouse(home)
-runs = queries.refresh_runs(user, home)
+notes: list[str] = []
+runs = queries.refresh_runs(user, home, notes=notes)
 
 last_published = next((r for r in runs if r.get("outcome") == "published"), None)
 published_at = _when(last_published.get("finished_at")) if last_published else fmt.DASH
 st.markdown(
-    f"**Published version:** `{warehouse.version if warehouse else 'none'}`  \n"
+    f"**Published version:** {fmt.plain(warehouse.version if warehouse else 'none')}  \n"
     f"**Last successful refresh:** {published_at}  \n"
-    f"**FundLens home:** `{home}`"
+    f"**FundLens home:** {fmt.plain(home)}"
 )
+for note in notes:
+    st.warning(fmt.plain(note), icon=":material/report:")
 
 if warehouse is None:
     st.info(
@@ -102,7 +105,7 @@ if failed:
     run_id = st.selectbox("Failed run", list(by_id), key="failed_run")
     run = by_id[run_id]
     if run.get("error"):
-        st.error(run["error"])
+        st.error(fmt.plain_lines(run["error"]))
     problems = pd.DataFrame(
         run.get("problems") or [], columns=["file", "line", "column", "rule", "value", "message"]
     )
@@ -124,6 +127,26 @@ if failed:
             },
         )
         fmt.download_csv(problems, f"problems_{run_id}", key="csv_problems")
+
+published_run = next(
+    (r for r in runs if warehouse and r.get("version_id") == warehouse.version and "tests" in r),
+    None,
+)
+warnings = (published_run or {}).get("data_warnings") or []
+st.subheader("Warnings on the published data")
+if not published_run:
+    st.caption("No refresh record of the published version.")
+elif not warnings:
+    st.caption("None: every check passed without a warning.")
+for i, w in enumerate(warnings):
+    st.warning(
+        f"**{fmt.plain(w.get('message'))}**: {int(w.get('count') or 0)} row(s)  \n"
+        f"Check {fmt.plain(w.get('check'))}; the data was published anyway.",
+        icon=":material/warning:",
+    )
+    examples = pd.DataFrame(w.get("examples") or [])
+    if not examples.empty:
+        st.dataframe(examples, hide_index=True, key=f"warning_examples_{i}")
 
 latest = runs[0]
 with st.expander(f"Details of the latest run ({latest.get('run_id')})"):

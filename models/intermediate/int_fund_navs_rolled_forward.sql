@@ -29,29 +29,6 @@ portfolio as (
 
 ),
 
-capital_to_date as (
-
-    select
-        fund_quarters.fund_id,
-        fund_quarters.quarter_end,
-        coalesce(sum(
-            case when cash_flows.flow_type = 'capital_call' then cash_flows.amount end
-        ), 0) as paid_in_capital,
-        coalesce(sum(
-            case when cash_flows.flow_type = 'distribution' then cash_flows.amount end
-        ), 0) as distributed_capital
-
-    from fund_quarters
-    left join cash_flows
-        on
-            fund_quarters.fund_id = cash_flows.fund_id
-            and fund_quarters.quarter_end >= cash_flows.flow_date
-    group by
-        fund_quarters.fund_id,
-        fund_quarters.quarter_end
-
-),
-
 last_reported_dates as (
 
     select
@@ -86,56 +63,85 @@ last_reported as (
 
 ),
 
-flows_since_report as (
+-- One pass over the flows to each quarter end: capital to date and, of it, the flows
+-- after the last reported NAV.
+flows_to_date as (
 
     select
-        last_reported.fund_id,
-        last_reported.quarter_end,
-        coalesce(sum(
-            case when cash_flows.flow_type = 'capital_call' then cash_flows.amount end
-        ), 0) as calls_since_report,
-        coalesce(sum(
-            case when cash_flows.flow_type = 'distribution' then cash_flows.amount end
-        ), 0) as distributions_since_report
+        fund_quarters.fund_id,
+        fund_quarters.quarter_end,
+        last_reported.last_reported_nav_date,
+        last_reported.last_reported_nav,
+        cash_flows.flow_type,
+        cash_flows.amount,
+        cash_flows.flow_date > last_reported.last_reported_nav_date as is_after_report
 
-    from last_reported
+    from fund_quarters
+    left join last_reported
+        on
+            fund_quarters.fund_id = last_reported.fund_id
+            and fund_quarters.quarter_end = last_reported.quarter_end
     left join cash_flows
         on
-            last_reported.fund_id = cash_flows.fund_id
-            and last_reported.last_reported_nav_date < cash_flows.flow_date
-            and last_reported.quarter_end >= cash_flows.flow_date
+            fund_quarters.fund_id = cash_flows.fund_id
+            and fund_quarters.quarter_end >= cash_flows.flow_date
+
+),
+
+flows_summed as (
+
+    select
+        fund_id,
+        quarter_end,
+        last_reported_nav_date,
+        last_reported_nav,
+        coalesce(sum(
+            case when flow_type = 'capital_call' then amount end
+        ), 0) as paid_in_capital,
+        coalesce(sum(
+            case when flow_type = 'distribution' then amount end
+        ), 0) as distributed_capital,
+        coalesce(sum(
+            case when flow_type = 'capital_call' and is_after_report then amount end
+        ), 0) as calls_after_report,
+        coalesce(sum(
+            case when flow_type = 'distribution' and is_after_report then amount end
+        ), 0) as distributions_after_report
+
+    from flows_to_date
     group by
-        last_reported.fund_id,
-        last_reported.quarter_end
+        fund_id,
+        quarter_end,
+        last_reported_nav_date,
+        last_reported_nav
 
 ),
 
 joined as (
 
     select
-        capital_to_date.fund_id,
-        capital_to_date.quarter_end,
-        capital_to_date.paid_in_capital,
-        capital_to_date.distributed_capital,
-        last_reported.last_reported_nav_date,
-        last_reported.last_reported_nav,
-        flows_since_report.calls_since_report,
-        flows_since_report.distributions_since_report,
+        flows_summed.fund_id,
+        flows_summed.quarter_end,
+        flows_summed.paid_in_capital,
+        flows_summed.distributed_capital,
+        flows_summed.last_reported_nav_date,
+        flows_summed.last_reported_nav,
+        -- null when no NAV was reported by the quarter end
+        case
+            when flows_summed.last_reported_nav_date is not null
+                then flows_summed.calls_after_report
+        end as calls_since_report,
+        case
+            when flows_summed.last_reported_nav_date is not null
+                then flows_summed.distributions_after_report
+        end as distributions_since_report,
         portfolio.portfolio_fair_value
 
-    from capital_to_date
-    left join last_reported
-        on
-            capital_to_date.fund_id = last_reported.fund_id
-            and capital_to_date.quarter_end = last_reported.quarter_end
-    left join flows_since_report
-        on
-            capital_to_date.fund_id = flows_since_report.fund_id
-            and capital_to_date.quarter_end = flows_since_report.quarter_end
+    from flows_summed
     left join portfolio
         on
-            capital_to_date.fund_id = portfolio.fund_id
-            and capital_to_date.quarter_end = portfolio.quarter_end
+            flows_summed.fund_id = portfolio.fund_id
+            and flows_summed.quarter_end = portfolio.quarter_end
 
 ),
 

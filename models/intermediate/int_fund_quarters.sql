@@ -85,10 +85,8 @@ fund_ranges as (
         funds.fund_id,
         first_activity.first_activity_date,
         {{ quarter_end_of('last_reporting.last_reporting_date') }} as last_quarter_end,
-        {{ dbt.datediff(
-            'first_activity.first_activity_date',
-            'last_reporting.last_reporting_date',
-            'quarter'
+        {{ quarters_between(
+            'first_activity.first_activity_date', 'last_reporting.last_reporting_date'
         ) }} as quarter_count_minus_one
 
     from funds

@@ -8,7 +8,9 @@
       NAV). Null when the fund has no benchmark;
     - gross_irr: XIRR of the investments (negative) and realizations (positive) in fund
       currency with the portfolio's fair value as a final inflow on the quarter end.
-    XIRR comes from the xirr() macro (macros/xirr.sql): null where no root exists. -#}
+    XIRR comes from the xirr() macro (macros/xirr.sql): null where no root exists.
+    It also carries the capital and gross figures fund_performance reports, so that mart
+    reads this model alone (no second path to the NAV and portfolio models). -#}
 with navs as (
 
     select * from {{ ref('int_fund_navs_rolled_forward') }}
@@ -178,6 +180,12 @@ final as (
     select
         navs.fund_id,
         navs.quarter_end,
+        navs.paid_in_capital,
+        navs.distributed_capital,
+        navs.net_asset_value,
+        navs.nav_source,
+        portfolio.gross_cost,
+        portfolio.gross_proceeds + portfolio.portfolio_fair_value as gross_total_value,
         net_returns.net_irr,
         -- every flow needs a benchmark level, else there is no PME
         case
@@ -201,6 +209,10 @@ final as (
         on
             navs.fund_id = gross_returns.fund_id
             and navs.quarter_end = gross_returns.quarter_end
+    inner join portfolio
+        on
+            navs.fund_id = portfolio.fund_id
+            and navs.quarter_end = portfolio.quarter_end
 
 )
 

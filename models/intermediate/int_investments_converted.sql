@@ -2,12 +2,6 @@
     (the latest rate on or before it), with its stage bucket. -#}
 with investments as (
 
-    select * from {{ ref('stg_fundlens__investments') }}
-
-),
-
-investments_staged as (
-
     select * from {{ ref('int_investments_staged') }}
 
 ),
@@ -32,7 +26,7 @@ final as (
         investments.company_id,
         investments.investment_date,
         investments.round_label,
-        investments_staged.stage,
+        investments.stage,
         investments.instrument,
         investments.amount as local_amount,
         investments.currency as local_currency,
@@ -45,8 +39,6 @@ final as (
         ) }} as fund_amount
 
     from investments
-    inner join investments_staged
-        on investments.investment_id = investments_staged.investment_id
     inner join funds
         on investments.fund_id = funds.fund_id
     {{ fx_join('fx_rates', 'fx_local', 'investments.currency', 'investments.investment_date') }}

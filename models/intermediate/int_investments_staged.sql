@@ -11,11 +11,7 @@ with investments as (
 bucketed as (
 
     select
-        investment_id,
-        fund_id,
-        company_id,
-        investment_date,
-        round_label,
+        *,
         case
             when round_label in ('pre_seed', 'seed') then 'seed'
             when round_label in ('series_a', 'series_b') then 'early'
@@ -65,6 +61,9 @@ final as (
         bucketed.company_id,
         bucketed.investment_date,
         bucketed.round_label,
+        bucketed.instrument,
+        bucketed.amount,
+        bucketed.currency,
         case
             when bucketed.round_label = 'bridge'
                 then coalesce(bridge_stages.previous_round_stage, 'seed')

@@ -100,6 +100,17 @@ def _(seeds: Path) -> Expected:
     return Expected("companies.csv", line, None, "encoding")
 
 
+@case("utf16_without_bom", "lps.csv")
+def _(seeds: Path) -> Expected:
+    f = CsvFile(seeds / "lps.csv")
+    f.save(encoding="utf-16-le")  # what some exporters write: no BOM, every other byte 0
+    return Expected("lps.csv", 1, None, "encoding")
+
+
+set_cell("nul_in_text", "companies.csv", "company_name", "Acme\x00 Robotics", "control_character")
+set_cell("esc_in_text", "lps.csv", "lp_name", "\x1b[2J\x1b[31mPension", "control_character")
+
+
 @case("delimiter_semicolon", "funds.csv")
 def _(seeds: Path) -> Expected:
     f = CsvFile(seeds / "funds.csv")

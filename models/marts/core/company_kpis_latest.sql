@@ -29,7 +29,7 @@ kpis_aged as (
         kpis.metric_value,
         kpis.currency,
         kpis.period_end = latest_periods.period_end as is_latest_period,
-        {{ dbt.datediff('kpis.period_end', 'latest_periods.period_end', 'month') }}
+        {{ months_between_dates('kpis.period_end', 'latest_periods.period_end') }}
             as months_before_latest
 
     from kpis

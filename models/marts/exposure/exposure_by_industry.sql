@@ -56,20 +56,7 @@ aggregated as (
 
 final as (
 
-    select
-        fund_id,
-        quarter_end,
-        industry_code,
-        industry_name,
-        company_count,
-        cost,
-        fair_value,
-        nav_share,
-        cost_share,
-        case when cost > 0 then (proceeds + fair_value) / cost end as gross_moic,
-        currency
-
-    from aggregated
+    {{ exposure_final(['industry_code', 'industry_name']) }}
 
 )
 

@@ -7,18 +7,6 @@ with funds as (
 
 ),
 
-navs as (
-
-    select * from {{ ref('int_fund_navs_rolled_forward') }}
-
-),
-
-portfolio as (
-
-    select * from {{ ref('int_fund_portfolio_valued') }}
-
-),
-
 returns as (
 
     select * from {{ ref('int_fund_returns_computed') }}
@@ -28,32 +16,24 @@ returns as (
 joined as (
 
     select
-        navs.fund_id,
-        navs.quarter_end,
+        returns.fund_id,
+        returns.quarter_end,
         funds.committed_capital,
-        navs.paid_in_capital,
-        navs.distributed_capital,
-        navs.net_asset_value,
-        navs.nav_source,
+        returns.paid_in_capital,
+        returns.distributed_capital,
+        returns.net_asset_value,
+        returns.nav_source,
         returns.net_irr,
         returns.ks_pme,
         returns.direct_alpha,
-        portfolio.gross_cost,
-        portfolio.gross_proceeds + portfolio.portfolio_fair_value as gross_total_value,
+        returns.gross_cost,
+        returns.gross_total_value,
         returns.gross_irr,
         funds.currency
 
-    from navs
+    from returns
     inner join funds
-        on navs.fund_id = funds.fund_id
-    inner join portfolio
-        on
-            navs.fund_id = portfolio.fund_id
-            and navs.quarter_end = portfolio.quarter_end
-    inner join returns
-        on
-            navs.fund_id = returns.fund_id
-            and navs.quarter_end = returns.quarter_end
+        on returns.fund_id = funds.fund_id
 
 ),
 
