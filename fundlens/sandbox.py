@@ -11,7 +11,9 @@ read-only and locked down before the query is seen:
 - a DuckDB memory limit and `max_execution_time`, plus an address-space rlimit on the
   worker (DuckDB's memory limit is not a hard cap) and a wall-clock timeout after which
   the parent kills the worker;
-- at most `max_rows` rows come back, with a flag when there were more.
+- at most `max_rows` rows come back, with a flag when there were more;
+- at most `max_running` queries of one Sandbox run at once (each worker may take
+  `address_space_mb`): a further one waits `queue_wait_s`, then is refused.
 
 Every refusal or failure is a `QueryRefused` with one sentence: which rule, or
 DuckDB's own message. `public.duckdb` holds no private data (schemas cannot be hidden
@@ -154,9 +156,19 @@ class Sandbox:
     neither an interpreter nor an import.
     """
 
-    def __init__(self, start_method: str = "spawn", *, keep_spare: bool | None = None):
+    def __init__(
+        self,
+        start_method: str = "spawn",
+        *,
+        keep_spare: bool | None = None,
+        max_running: int = 2,
+        queue_wait_s: float = 10.0,
+    ):
         if start_method not in ("fork", "spawn"):
             raise ValueError(f"start_method must be fork or spawn, not {start_method!r}")
+        self.max_running = max_running
+        self._queue_wait_s = queue_wait_s
+        self._running = threading.BoundedSemaphore(max_running)
         self.start_method = start_method
         self._keep_spare = start_method == "spawn" if keep_spare is None else keep_spare
         self._lock = threading.Lock()
@@ -230,11 +242,21 @@ class Sandbox:
             ) from None
         self._path_hint = str(path)
         begun = time.perf_counter()
-        worker = self._take_worker()
+        # many tabs or users at once must not take the server's memory: each worker may
+        # use `address_space_mb`
+        if not self._running.acquire(timeout=self._queue_wait_s):
+            raise QueryRefused(
+                f"Too many queries are running at once (the limit is {self.max_running}); "
+                "try again when one has finished."
+            )
         try:
-            payload, timings = self._execute(worker, str(path), sql, limits, begun)
+            worker = self._take_worker()
+            try:
+                payload, timings = self._execute(worker, str(path), sql, limits, begun)
+            finally:
+                worker.stop()
         finally:
-            worker.stop()
+            self._running.release()
         columns, types, rows, truncated, worker_timings = payload
         return QueryResult(
             columns,

@@ -9,6 +9,7 @@ another LP raise NotAuthorized.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -45,6 +46,11 @@ def app_home(demo_home: Path, monkeypatch) -> Path:
 @pytest.fixture(scope="module")
 def accounts(warehouse) -> pd.DataFrame:
     return warehouse.execute("select * from private.lp_capital_accounts").df()
+
+
+def as_shown(markdown: str) -> str:
+    """What CommonMark shows for markdown whose only syntax is backslash escapes."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 def rendered_text(at: AppTest) -> str:
@@ -238,7 +244,7 @@ def test_capital_account_page_for_an_lp(app_home, warehouse):
         "where lp_id = 'LP006' and fund_id = 'F001' and quarter_end = ?",
         [quarter],
     ).fetchone()
-    assert any(row[0] == s.value for s in at.subheader)
+    assert any(row[0] == as_shown(s.value) for s in at.subheader)
     shown = {m.label: m.value for m in at.metric}
     assert shown["Contributed (ITD)"] == fmt.money(row[1], "USD")
     assert shown["NAV"] == fmt.money(row[2], "USD")
@@ -267,7 +273,7 @@ def test_operators_choose_the_lp(app_home, warehouse):
     assert len(lp_box.options) == len(expected)
     lp_box.set_value("LP007").run()
     assert not at.exception
-    assert any(s.value == "Lindqvist Foundation" for s in at.subheader)
+    assert any(as_shown(s.value) == "Lindqvist Foundation" for s in at.subheader)
 
 
 def test_downloads_of_lp_data_are_audited(home_copy, monkeypatch):
@@ -295,6 +301,26 @@ def test_operators_read_the_audit_log(home_copy, monkeypatch):
     assert log["event"].tolist()[:2] == ["sign_in_ok", "sign_in_failed"]
     assert set(log["client"].head(2)) == {"10.1.2.3"}
     assert "a long operator password" not in rendered_text(at)
+
+
+def test_an_lp_name_with_markup_is_shown_as_plain_text(home_copy, monkeypatch):
+    """Names are user text: the capital account's heading (st.subheader renders markdown)
+    must show a name like this as written, with no link, image, emphasis or directive."""
+    import duckdb
+
+    name = "**Evil** [LP](http://evil.example) ![x](http://evil.example/p.png) <b>x</b> :red[!]"
+    path = (home_copy / "warehouse.duckdb").resolve()
+    path.chmod(0o600)
+    con = duckdb.connect(str(path))
+    con.execute("update private.lp_capital_accounts set lp_name = ? where lp_id = 'LP006'", [name])
+    con.close()
+    monkeypatch.setenv("FUNDLENS_HOME", str(home_copy))
+    at = app_as(LP_F001_ONLY, CAPITAL)
+    heading = [s.value for s in at.subheader if as_shown(s.value) == name]
+    assert heading, [s.value for s in at.subheader]
+    # every mark of markdown, HTML, LaTeX and Streamlit's directives is escaped
+    unescaped = re.sub(r"\\[!-/:-@\[-`{-~]", "", heading[0])
+    assert not re.search(r"[*_\[\]()!<>:$~`#|]", unescaped), heading[0]
 
 
 # --- the query layer, called directly -------------------------------------------------------

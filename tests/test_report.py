@@ -437,3 +437,19 @@ def test_an_older_warehouse_is_a_clear_error(demo_home):
             pub.df("select no_such_column from marts.dim_funds")
         with pytest.raises(FundLensError, match="lacks what the report reads"):
             pub.df("select * from marts.no_such_mart")
+
+
+def test_chart_labels_with_dollar_signs_are_plain_text():
+    """Segment and industry names are user text: "$...$" in one must neither break the
+    report (matplotlib's mathtext raises on what it cannot parse) nor render as maths."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from fundlens.report import charts
+
+    names = [r"Pay $\notacommand$ rails", "Cost $5 to $10 tier"]
+    frame = pd.DataFrame({"label": names, "nav_share": [0.6, 0.4]})
+    png = charts.exposure_panels([("Industry", frame)])
+    assert png.startswith(b"\x89PNG")
+    with matplotlib.rc_context(charts._STYLE):
+        assert not Figure().text(0, 0, names[0]).get_parse_math()  # drawn as written

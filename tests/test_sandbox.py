@@ -406,3 +406,31 @@ def test_a_spare_opened_on_another_version_reads_the_one_asked_for(demo_home, tm
         assert again.rows == [((demo_home / "current").resolve().name,)]
     finally:
         box.close()
+
+
+def test_queries_beyond_the_running_limit_are_refused(demo_home):
+    """A hostile analyst opening many tabs cannot start a worker (up to address_space_mb
+    each) per tab: beyond `max_running` at once, a query waits, then is refused."""
+    import threading
+
+    box = Sandbox("spawn", keep_spare=False, max_running=1, queue_wait_s=0.5)
+    slow = "select sum(a.range * b.range) from range(1000000) a, range(1000000) b"
+    outcome: list[str] = []
+
+    def run_slow() -> None:
+        try:
+            box.run(slow, user=ShellUser(), home=demo_home, limits=CORPUS_LIMITS)
+        except QueryRefused as exc:
+            outcome.append(str(exc))
+
+    first = threading.Thread(target=run_slow)
+    first.start()
+    try:
+        time.sleep(0.2)  # the first query holds the only slot (it runs for ~3 s)
+        with pytest.raises(QueryRefused, match="Too many queries are running"):
+            box.run("select 1", user=ShellUser(), home=demo_home)
+    finally:
+        first.join()
+    assert outcome and "time limit" in outcome[0]  # the first ran, then hit its own limit
+    assert box.run("select 1", user=ShellUser(), home=demo_home).rows == [(1,)]  # slot freed
+    box.close()

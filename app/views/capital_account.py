@@ -41,7 +41,7 @@ except FundLensError as exc:
     st.info(str(exc))
     st.stop()
 
-st.subheader(statement.lp_name)
+st.subheader(fmt.plain(statement.lp_name))  # user text, shown as written
 report_button.quarterly_report(sel, lp_id)
 qtd_start, _ = statement.periods["qtd"]
 ytd_start, _ = statement.periods["ytd"]

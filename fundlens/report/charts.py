@@ -35,6 +35,7 @@ _STYLE = {
     "grid.linewidth": 0.6,
     "legend.frameon": False,
     "legend.fontsize": 7.5,
+    "text.parse_math": False,  # labels are user text: "$...$" in a name is not mathtext
 }
 
 
