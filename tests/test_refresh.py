@@ -153,7 +153,9 @@ def test_run_record_describes_the_run(demo_home: Path):
     assert {s for node, s in statuses.items() if not node.startswith("exposure.")} <= {
         "pass",
         "success",
+        "warn",  # the data warnings above: tests with severity warn
     }
+    assert sum(s == "warn" for s in statuses.values()) == len(record["data_warnings"])
     built = {n["node"].split(".")[-1] for n in nodes if n["node"].startswith("model.")}
     assert {name.split(".")[1] for name in record["marts"]} <= built
     seconds = [n["seconds"] for n in nodes]
