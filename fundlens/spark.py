@@ -129,7 +129,7 @@ def build(db: Path, candidate: Path, on_progress: Callable[[str], None]) -> DbtR
     export_inputs(db, inputs)
     exclude = sorted(NOT_ON_SPARK)
     run = run_dbt(
-        ["build", "--exclude", *exclude],
+        ["build", "--exclude-resource-type", "unit_test", "--exclude", *exclude],
         db,
         candidate / "dbt",
         on_progress,

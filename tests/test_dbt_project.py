@@ -102,6 +102,20 @@ def test_docs_generate_works(demo_home: Path, tmp_path: Path):
     assert {"fund_performance", "exposure_by_segment", "lp_capital_accounts"} <= documented
 
 
+def test_unit_tests_pass_though_a_refresh_leaves_them_out(manifest, demo_home, tmp_path):
+    """A refresh runs the data tests only (refresh.BUILD); the unit tests run here."""
+    from fundlens.refresh import BUILD
+
+    assert "unit_test" in BUILD
+    db = tmp_path / "unit.duckdb"  # a copy: dbt opens its database read-write
+    db.write_bytes((demo_home / "warehouse.duckdb").read_bytes())
+    run = run_dbt(["test", "--select", "test_type:unit"], db, tmp_path)
+    assert run.success, run.failures()
+    unit_tests = set(manifest["unit_tests"])
+    assert len(unit_tests) >= 7
+    assert {r["unique_id"]: r["status"] for r in run.results} == dict.fromkeys(unit_tests, "pass")
+
+
 def test_every_warning_test_says_what_it_means(manifest):
     """Warn-level tests publish anyway, so their message is all an operator gets."""
     warn = [

@@ -136,7 +136,7 @@ def test_spark_run_passes_every_dbt_test_and_contract(spark_home, demo_home):
     spark_run = read_runs(spark_home, limit=1)[0]
     duck_run = read_runs(demo_home, limit=1)[0]
     assert spark_run["engine"] == "spark"
-    # every data test and unit test the DuckDB build runs also ran, and passed, on Spark,
+    # every data test the DuckDB build runs also ran, and passed, on Spark,
     # but the ones listed (with their reason) in the run record's warnings
     assert set(spark_run["tests"]) <= {"pass", "warn"}  # no fail, error or skip
     assert set(spark_run["tests"]) == set(duck_run["tests"])
