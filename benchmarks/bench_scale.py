@@ -135,6 +135,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, choices=(1, 2), default=2,
                         help="1: cold refresh only; 2: cold, then warm (default)")  # fmt: skip
     parser.add_argument("--json", type=Path, help="where to write the results")
+    parser.add_argument("--seeds", type=Path, metavar="DIR",
+                        help="time the refresh on DIR, generated before with the same "
+                        "preset and seed (skips generating; for xlarge)")  # fmt: skip
     parser.add_argument("--keep-home", type=Path, metavar="DIR",
                         help="refresh into DIR and keep it (to inspect plans)")  # fmt: skip
     args = parser.parse_args()
@@ -144,12 +147,18 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="fundlens-scale-") as tmp:
         work = Path(tmp)
-        seeds = work / "seeds"
-        gen_cmd = [str(FUNDLENS), "generate", "--out", str(seeds), "--seed", str(args.seed),
-                   "--funds", str(funds), "--companies", str(companies)]  # fmt: skip
-        gen_wall, gen_peak, result = run_measured(gen_cmd)
-        if result.returncode != 0:
-            sys.exit(f"fundlens generate failed:\n{result.stderr[-3000:]}")
+        seeds = args.seeds or work / "seeds"
+        generated = None
+        if not args.seeds:
+            gen_cmd = [str(FUNDLENS), "generate", "--out", str(seeds), "--seed", str(args.seed),
+                       "--funds", str(funds), "--companies", str(companies)]  # fmt: skip
+            gen_wall, gen_peak, result = run_measured(gen_cmd)
+            if result.returncode != 0:
+                sys.exit(f"fundlens generate failed:\n{result.stderr[-3000:]}")
+            generated = {
+                "wall_seconds": round(gen_wall, 2),
+                "peak_rss_mib": round(gen_peak / 2**20),
+            }
         rows = {
             spec.filename: sum(1 for _ in (seeds / spec.filename).open()) - 1
             for spec in FILES.values()
@@ -167,7 +176,7 @@ def main() -> None:
         "cores": os.cpu_count(),
         "rows": rows,
         "total_rows": sum(rows.values()),
-        "generate": {"wall_seconds": round(gen_wall, 2), "peak_rss_mib": round(gen_peak / 2**20)},
+        "generate": generated,  # None: --seeds, generated before
         "floor_seconds": round(floor, 3),
         "refresh": refresh,
         "ratio": round(refresh["wall_seconds"] / floor, 1),
@@ -178,7 +187,12 @@ def main() -> None:
 
     print(f"preset {args.preset}: {funds} funds, {companies} companies, "
           f"{summary['total_rows']:,} input rows")  # fmt: skip
-    print(f"  generate  {gen_wall:7.1f}s  peak {summary['generate']['peak_rss_mib']} MiB")
+    if generated:
+        print(
+            f"  generate  {generated['wall_seconds']:7.1f}s  peak {generated['peak_rss_mib']} MiB"
+        )
+    else:
+        print(f"  generate  skipped: --seeds {seeds}")
     print(f"  floor     {floor:7.2f}s  (DuckDB read_csv of every input into tables)")
     for label, run in zip(("cold", "warm")[: len(runs)], runs, strict=True):
         steps = "  ".join(f"{k} {v:.1f}s" for k, v in run["steps"].items())

@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -141,7 +142,11 @@ def load(
     # Attach under a fixed name: the default catalog name (the file's stem) could be
     # "raw" and make `raw.<table>` ambiguous.
     con = duckdb.connect()
+    # What does not fit in memory spills next to the database (left to itself, an
+    # in-memory connection spills into the working directory).
+    spill = db_path.with_name(db_path.name + ".tmp")
     try:
+        con.execute(f"SET temp_directory = {validate.lit(str(spill))}")
         con.execute(f"ATTACH {validate.lit(str(db_path))} AS fundlens_input")
         con.execute("USE fundlens_input")
         con.execute("CREATE SCHEMA raw")
@@ -171,6 +176,7 @@ def load(
         return {name: f.rows for name, f in loaded.items()}
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
         if not success:
             _remove_database(db_path)
 
@@ -478,18 +484,29 @@ def _read(con: duckdb.DuckDBPyConnection, result: _Loaded, report: _Report) -> N
         result.status = validate.PARTIAL
 
 
+_BLOCK = 1 << 24  # bytes scanned at once: no temporary array as large as the file
+
+
+def _find(arr: np.ndarray, byte: int) -> np.ndarray:
+    """Positions of `byte` in `arr`, a block at a time."""
+    parts = [
+        np.flatnonzero(arr[lo : lo + _BLOCK] == byte) + lo for lo in range(0, len(arr), _BLOCK)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+
+
 class _Lines:
     """The physical lines of a file's bytes (BOM removed), found with numpy: fast and
     small enough for millions of lines."""
 
     def __init__(self, data: bytes):
         arr = np.frombuffer(data, dtype=np.uint8)
-        newlines = np.flatnonzero(arr == 10)
+        newlines = _find(arr, ord("\n"))
         self.starts = np.concatenate(([0], newlines + 1))
         self.ends = np.concatenate((newlines, [len(data)]))
         if data.endswith(b"\n"):  # no line after the last line end
             self.starts, self.ends = self.starts[:-1], self.ends[:-1]
-        self.quotes = np.flatnonzero(arr == ord('"'))
+        self.quotes = _find(arr, ord('"'))
         self.arr = arr
         lengths = self.ends - self.starts
         self.blank = (lengths == 0) | (
@@ -514,10 +531,20 @@ class _Lines:
         Counts the commas outside quotes (by quote parity, as `records` does)."""
         starting = np.searchsorted(self.quotes, self.starts) % 2 == 0
         index = np.flatnonzero(starting & ~self.blank)
-        commas = np.flatnonzero(self.arr == ord(","))
-        commas = commas[np.searchsorted(self.quotes, commas) % 2 == 0]
-        owner = np.searchsorted(self.starts[starting], commas, side="right") - 1
-        all_counts = np.bincount(owner, minlength=int(starting.sum())) + 1
+        # Commas before each record start (and before the end of the file), counted a
+        # block of bytes at a time; a record's commas are the difference of its bounds.
+        bounds = np.append(self.starts[starting], len(self.arr))
+        before = np.empty(len(bounds), dtype=np.int64)
+        seen = 0
+        for lo in range(0, len(self.arr), _BLOCK):
+            commas = np.flatnonzero(self.arr[lo : lo + _BLOCK] == ord(",")) + lo
+            if self.quotes.size:
+                commas = commas[np.searchsorted(self.quotes, commas) % 2 == 0]
+            first, last = np.searchsorted(bounds, (lo, lo + _BLOCK))
+            before[first:last] = seen + np.searchsorted(commas, bounds[first:last])
+            seen += commas.size
+        before[np.searchsorted(bounds, len(self.arr)) :] = seen
+        all_counts = np.diff(before) + 1
         counts = all_counts[np.flatnonzero(~self.blank[starting])]
         return index + 1, counts
 

@@ -183,6 +183,28 @@ def test_record_starts() -> None:
     assert _record_starts(text) == ([1, 2, 4, 5, 6], [False, False, True, False, False])
 
 
+def test_field_counts_do_not_depend_on_the_scan_block(monkeypatch) -> None:
+    """The scans work a block of bytes at a time (bounded memory for huge files): the
+    counts must be the same when records, quotes and commas straddle the blocks."""
+    text = (
+        'a,b,c\r\n1,"x, ""y""\nz",3\n\n4,5\n"6,7",8,9,10\r\n,,\n'
+        + "".join(f'{n},"q,{n}",{n}\n' for n in range(50))
+        + "11,12,13"
+    ).encode()
+    lines, counts = load_module._Lines(text).field_counts()
+    # header 3; the quoted comma and line break do not count; a blank line is no record
+    assert lines[:6].tolist() == [1, 2, 5, 6, 7, 8]
+    assert counts[:6].tolist() == [3, 3, 2, 4, 3, 3]
+    assert counts[6:].tolist() == [3] * 50
+    for block in (1, 2, 3, 7, 64):
+        monkeypatch.setattr(load_module, "_BLOCK", block)
+        small = load_module._Lines(text)
+        assert small.starts.tolist() == load_module._Lines(text).starts.tolist()
+        got_lines, got_counts = small.field_counts()
+        assert got_lines.tolist() == lines.tolist(), block
+        assert got_counts.tolist() == counts.tolist(), block
+
+
 def test_report_says_when_cross_file_checks_could_not_run(tmp_path: Path) -> None:
     seeds = copy_valid_seeds(tmp_path / "seeds")
     path = seeds / "funds.csv"
