@@ -82,10 +82,6 @@ def simulate_company(rng: random.Random, c: Company, fund: Fund, check: float) -
         c.exit_value = c.values[last_q] * premium
 
 
-def stage_at(c: Company, d: date) -> str:
-    return [r.label for r in c.rounds if (r.priced and r.when <= d) or r is c.rounds[0]][-1]
-
-
 def simulate_holding(rng: random.Random, h: Holding) -> None:
     """Investments, marks and realizations of one fund in one company."""
     c, entry = h.company, h.entry
@@ -152,12 +148,14 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
         proceeds = own * c.exit_value + pending
         h.realizations.append((c.exit_date, round(proceeds, 2), c.outcome, True, 1.0))
 
-    priced_dates = [r.when for r in c.rounds if r.priced]
+    priced = [r for r in c.rounds if r.priced]
     quarter = timedelta(days=91)
-    j = 0
+    j = p = 0  # states[j] is the latest state and priced[:p] the priced rounds by q
     for q in quarter_ends(start, last_q):
         while j + 1 < len(states) and states[j + 1][0] <= q:
             j += 1
+        while p < len(priced) and priced[p].when <= q:
+            p += 1
         _, own_q, pending_q = states[j]
         fv = own_q * c.values[q] + pending_q
         if c.write_off_q and q >= c.write_off_q:
@@ -166,10 +164,11 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
             method = "write_down"
         elif c.exit_date and q == last_q and (c.exit_date - q).days <= 100:
             fv, method = own_q * c.exit_value + pending_q, "exit_price"
-        elif any(q - quarter < when <= q for when in priced_dates):
+        elif p and priced[p - 1].when > q - quarter:  # a priced round this quarter
             method = "last_round"
         elif fv < sum(i[3] for i in h.investments if i[0] <= q) * 0.8:
             method = "write_down"
-        else:
-            method = "dcf" if stage_at(c, q) in GROWTH_LABELS else "comparables"
+        else:  # the stage: the latest priced round's, else the first round's
+            stage = priced[p - 1].label if p else c.rounds[0].label
+            method = "dcf" if stage in GROWTH_LABELS else "comparables"
         h.marks.append((q, round(fv, 2), method))
