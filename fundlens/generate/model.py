@@ -1,13 +1,20 @@
 """The generator's entities (funds, rounds, companies, holdings) and how the first two
 lists of them are drawn: funds (curated, then synthetic) and companies with their
-segment, country, end markets, outcome and lead fund."""
+segment, country, end markets, outcome and lead fund.
+
+The entities use slots and keep their quarterly figures (a company's value path, a
+holding's marks) in `Quarterly` arrays: the whole portfolio stays in memory until it
+is written, so its footprint per company decides how large a portfolio fits."""
 
 from __future__ import annotations
 
 import random
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from fundlens.generate.dates import add_months, quarter_end_on_or_after
 from fundlens.generate.reference import (
     AS_OF,
     COUNTRIES,
@@ -21,7 +28,59 @@ from fundlens.generate.reference import (
 )
 
 
-@dataclass
+class Quarterly:
+    """A float per quarter end, for consecutive quarter ends from `first` on: a mapping of
+    quarter end to value (`series[q]`, `q in series`, `series.items()`) stored as an array
+    of doubles, a fifth of the memory of a dict. Values are set in date order."""
+
+    __slots__ = ("first", "values")
+
+    def __init__(self, first: date) -> None:
+        self.first = quarter_end_on_or_after(first)
+        self.values = array("d")
+
+    def _index(self, q: date) -> int:  # q: a quarter end
+        return (q.year - self.first.year) * 4 + (q.month - self.first.month) // 3
+
+    def __contains__(self, q: date) -> bool:
+        return q == quarter_end_on_or_after(q) and 0 <= self._index(q) < len(self.values)
+
+    def __getitem__(self, q: date) -> float:  # q: a quarter end
+        n = self._index(q)
+        if not 0 <= n < len(self.values):
+            raise KeyError(q)
+        return self.values[n]
+
+    def __setitem__(self, q: date, value: float) -> None:  # q: the next quarter end
+        if self._index(q) != len(self.values):
+            raise KeyError(f"{q} is not the quarter end after the last one set")
+        self.values.append(value)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def get(self, q: date, default: float) -> float:
+        return self[q] if q in self else default
+
+    def items(self) -> Iterator[tuple[date, float]]:
+        for n, value in enumerate(self.values):
+            yield add_months(self.first, 3 * n), value
+
+    def latest(self, d: date) -> date | None:
+        """The latest quarter end with a value on or before d (None: there is none)."""
+        q = quarter_end_on_or_after(d)
+        q = min(q if q == d else add_months(q, -3), add_months(self.first, 3 * len(self) - 3))
+        return q if self.values and q >= self.first else None
+
+    def latest_before(self, d: date) -> date:
+        """The latest quarter end with a value before d: `max(q for q in self if q < d)`."""
+        q = self.latest(d - timedelta(days=1))
+        if q is None:
+            raise ValueError(f"no value before {d}")
+        return q
+
+
+@dataclass(slots=True)
 class Fund:
     fund_id: str
     name: str
@@ -38,7 +97,7 @@ class Fund:
         return self.first_close + timedelta(days=20), end
 
 
-@dataclass
+@dataclass(slots=True)
 class Round:
     when: date
     label: str
@@ -51,7 +110,7 @@ class Round:
         return self.instrument == "equity"
 
 
-@dataclass
+@dataclass(slots=True)
 class Company:
     index: int
     company_id: str
@@ -66,7 +125,7 @@ class Company:
     lead: int
     first_round: date = date.min
     rounds: list[Round] = field(default_factory=list)
-    values: dict[date, float] = field(default_factory=dict)  # quarter end -> value
+    values: Quarterly = field(default_factory=lambda: Quarterly(date.min))
     exit_date: date | None = None
     exit_value: float = 0.0
     decline_start: date | None = None
@@ -81,7 +140,7 @@ class Company:
         return COUNTRY[self.country][3]
 
 
-@dataclass
+@dataclass(slots=True)
 class Holding:
     fund: Fund
     company: Company
@@ -92,7 +151,8 @@ class Holding:
     investments: list[tuple[date, str, str, float, float | None, float | None]] = field(
         default_factory=list
     )
-    marks: list[tuple[date, float, str]] = field(default_factory=list)
+    marks: Quarterly = field(default_factory=lambda: Quarterly(date.min))  # fair values
+    methods: list[str] = field(default_factory=list)  # the valuation method of each mark
     # (date, proceeds, realization type, is full exit, fraction of the stake sold)
     realizations: list[tuple[date, float, str, bool, float]] = field(default_factory=list)
 

@@ -56,7 +56,7 @@ def tables(p: Portfolio, on_company: Callable[[], None] = lambda: None) -> dict[
                 method,
             ]
             for h in sorted(p.holdings, key=lambda h: (h.fund.fund_id, h.company.company_id))
-            for q, fv, method in h.marks
+            for (q, fv), method in zip(h.marks.items(), h.methods, strict=True)
         ),
         "fund_cash_flows": _cash_flows(p),
         "fund_navs": ([fid, q.isoformat(), money(nav)] for fid, q, nav in p.navs),

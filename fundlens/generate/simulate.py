@@ -14,7 +14,7 @@ from fundlens.generate.dates import (
     rand_date,
     sig3,
 )
-from fundlens.generate.model import Company, Fund, Holding, Round
+from fundlens.generate.model import Company, Fund, Holding, Quarterly, Round
 from fundlens.generate.reference import AS_OF, GROWTH_LABELS, PRICED_LADDER
 
 
@@ -66,6 +66,7 @@ def simulate_company(rng: random.Random, c: Company, fund: Fund, check: float) -
 
     # Quarterly value: the latest priced round's post-money, drifting between rounds.
     base, m, ri = c.rounds[0].post, 1.0, 0
+    c.values = Quarterly(c.first_round)
     for q in quarter_ends(c.first_round, c.exit_date or AS_OF):
         while ri + 1 < len(c.rounds) and c.rounds[ri + 1].when <= q:
             ri += 1
@@ -77,7 +78,7 @@ def simulate_company(rng: random.Random, c: Company, fund: Fund, check: float) -
             m *= 0.4
         c.values[q] = 0.0 if c.write_off_q and q >= c.write_off_q else base * m
     if c.exit_date:
-        last_q = max(q for q in c.values if q < c.exit_date)
+        last_q = c.values.latest_before(c.exit_date)
         premium = rng.uniform(1.3, 2.4) if c.outcome == "acquisition" else rng.uniform(1.5, 3.0)
         c.exit_value = c.values[last_q] * premium
 
@@ -99,7 +100,7 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
 
     def sell(own: float) -> float:
         assert sale is not None
-        prev_q = max(q for q in c.values if q < sale[0])
+        prev_q = c.values.latest_before(sale[0])
         proceeds = sale[1] * own * c.values[prev_q] * rng.uniform(0.85, 1.0)
         h.realizations.append((sale[0], round(proceeds, 2), "secondary_sale", False, sale[1]))
         states.append((sale[0], own * (1 - sale[1]), pending))
@@ -137,7 +138,7 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
 
     last_q = AS_OF
     if c.exit_date:
-        last_q = max(q for q in c.values if q < c.exit_date)
+        last_q = c.values.latest_before(c.exit_date)
     elif h.flag in ("stale", "late_bridge") and not c.decline_start:
         last_q = add_months(AS_OF, -3 * rng.randint(1, 2 if h.flag == "late_bridge" else 3))
         if h.flag == "late_bridge":  # a bridge after the latest mark: held at cost
@@ -150,6 +151,7 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
 
     priced = [r for r in c.rounds if r.priced]
     quarter = timedelta(days=91)
+    h.marks = Quarterly(start)
     j = p = 0  # states[j] is the latest state and priced[:p] the priced rounds by q
     for q in quarter_ends(start, last_q):
         while j + 1 < len(states) and states[j + 1][0] <= q:
@@ -171,4 +173,5 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
         else:  # the stage: the latest priced round's, else the first round's
             stage = priced[p - 1].label if p else c.rounds[0].label
             method = "dcf" if stage in GROWTH_LABELS else "comparables"
-        h.marks.append((q, round(fv, 2), method))
+        h.marks[q] = round(fv, 2)
+        h.methods.append(method)
