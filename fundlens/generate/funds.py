@@ -106,15 +106,16 @@ def fair_values(h: Holding, quarters: list[date], fx: Fx) -> list[float]:
     ccy, fund_ccy = h.company.deal_ccy, h.fund.currency
     exits = [r[0] for r in h.realizations if r[3]]
     costs = [(i[0], fx.convert(i[3], ccy, fund_ccy, i[0])) for i in h.investments]
-    out = []
+    first_mark, last_mark, out = h.marks.first, h.marks.last, []
     for q in quarters:
-        mark_date = h.marks.latest(q)
-        later = [(d, cost) for d, cost in costs if (mark_date or date.min) < d <= q]
+        marked = first_mark <= q and first_mark <= last_mark  # a mark on or before q
+        mark_date = min(q, last_mark) if marked else date.min
+        later = [(d, cost) for d, cost in costs if mark_date < d <= q]
         exited = [d for d in exits if d <= q]
         if exited and not [d for d, _ in later if d > exited[-1]]:
             out.append(0.0)
             continue
-        value = fx.convert(h.marks[mark_date], ccy, fund_ccy, q) if mark_date else 0.0
+        value = fx.convert(h.marks[mark_date], ccy, fund_ccy, q) if marked else 0.0
         out.append(value + sum(cost for _, cost in later))
     return out
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import random
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from fundlens.generate.dates import add_months, quarter_end_on_or_after
+from fundlens.generate.dates import add_months, quarter_end_on_or_after, quarter_ends
 from fundlens.generate.reference import (
     AS_OF,
     COUNTRIES,
@@ -29,15 +29,20 @@ from fundlens.generate.reference import (
 
 
 class Quarterly:
-    """A float per quarter end, for consecutive quarter ends from `first` on: a mapping of
-    quarter end to value (`series[q]`, `q in series`, `series.items()`) stored as an array
-    of doubles, a fifth of the memory of a dict. Values are set in date order."""
+    """A float per quarter end, for consecutive quarter ends from the one on or after
+    `first` on: a mapping of quarter end to value (`series[q]`, `q in series`,
+    `series.get(q, default)`) stored as an array of doubles, a fifth of a dict's memory."""
 
     __slots__ = ("first", "values")
 
-    def __init__(self, first: date) -> None:
+    def __init__(self, first: date, values: Iterable[float] = ()) -> None:
         self.first = quarter_end_on_or_after(first)
-        self.values = array("d")
+        self.values = array("d", values)
+
+    @property
+    def last(self) -> date:
+        """The last quarter end with a value (the one before `first` if there is none)."""
+        return add_months(self.first, 3 * len(self.values) - 3)
 
     def _index(self, q: date) -> int:  # q: a quarter end
         return (q.year - self.first.year) * 4 + (q.month - self.first.month) // 3
@@ -51,31 +56,21 @@ class Quarterly:
             raise KeyError(q)
         return self.values[n]
 
-    def __setitem__(self, q: date, value: float) -> None:  # q: the next quarter end
-        if self._index(q) != len(self.values):
-            raise KeyError(f"{q} is not the quarter end after the last one set")
-        self.values.append(value)
-
-    def __len__(self) -> int:
-        return len(self.values)
-
     def get(self, q: date, default: float) -> float:
         return self[q] if q in self else default
 
-    def items(self) -> Iterator[tuple[date, float]]:
-        for n, value in enumerate(self.values):
-            yield add_months(self.first, 3 * n), value
-
-    def latest(self, d: date) -> date | None:
-        """The latest quarter end with a value on or before d (None: there is none)."""
-        q = quarter_end_on_or_after(d)
-        q = min(q if q == d else add_months(q, -3), add_months(self.first, 3 * len(self) - 3))
-        return q if self.values and q >= self.first else None
+    def items(self, lo: date | None = None, hi: date | None = None) -> Iterator[tuple[date, float]]:
+        """(quarter end, value) for the quarter ends from lo to hi (default: all of them)."""
+        quarters = quarter_ends(lo or self.first, hi or self.last)
+        n = self._index(quarters[0]) if quarters else 0
+        if n < 0 or n + len(quarters) > len(self.values):
+            raise KeyError(f"no values for every quarter end from {lo} to {hi}")
+        return zip(quarters, self.values[n : n + len(quarters)], strict=True)
 
     def latest_before(self, d: date) -> date:
         """The latest quarter end with a value before d: `max(q for q in self if q < d)`."""
-        q = self.latest(d - timedelta(days=1))
-        if q is None:
+        q = min(add_months(quarter_end_on_or_after(d), -3), self.last)
+        if q < self.first:
             raise ValueError(f"no value before {d}")
         return q
 

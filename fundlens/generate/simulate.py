@@ -65,8 +65,7 @@ def simulate_company(rng: random.Random, c: Company, fund: Fund, check: float) -
         c.rounds.append(Round(when, PRICED_LADDER[stage], "equity", post, raise_amount))
 
     # Quarterly value: the latest priced round's post-money, drifting between rounds.
-    base, m, ri = c.rounds[0].post, 1.0, 0
-    c.values = Quarterly(c.first_round)
+    base, m, ri, path = c.rounds[0].post, 1.0, 0, []
     for q in quarter_ends(c.first_round, c.exit_date or AS_OF):
         while ri + 1 < len(c.rounds) and c.rounds[ri + 1].when <= q:
             ri += 1
@@ -76,7 +75,8 @@ def simulate_company(rng: random.Random, c: Company, fund: Fund, check: float) -
             m = min(max(m * math.exp(rng.gauss(quality * 0.03, 0.06)), 0.3), 2.5)
         if c.decline_start and q >= c.decline_start:
             m *= 0.4
-        c.values[q] = 0.0 if c.write_off_q and q >= c.write_off_q else base * m
+        path.append(0.0 if c.write_off_q and q >= c.write_off_q else base * m)
+    c.values = Quarterly(c.first_round, path)
     if c.exit_date:
         last_q = c.values.latest_before(c.exit_date)
         premium = rng.uniform(1.3, 2.4) if c.outcome == "acquisition" else rng.uniform(1.5, 3.0)
@@ -151,15 +151,15 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
 
     priced = [r for r in c.rounds if r.priced]
     quarter = timedelta(days=91)
-    h.marks = Quarterly(start)
+    marks = []
     j = p = 0  # states[j] is the latest state and priced[:p] the priced rounds by q
-    for q in quarter_ends(start, last_q):
+    for q, value in c.values.items(start, last_q):
         while j + 1 < len(states) and states[j + 1][0] <= q:
             j += 1
         while p < len(priced) and priced[p].when <= q:
             p += 1
         _, own_q, pending_q = states[j]
-        fv = own_q * c.values[q] + pending_q
+        fv = own_q * value + pending_q
         if c.write_off_q and q >= c.write_off_q:
             fv, method = 0.0, "write_off"
         elif c.decline_start and q >= c.decline_start:
@@ -173,5 +173,6 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
         else:  # the stage: the latest priced round's, else the first round's
             stage = priced[p - 1].label if p else c.rounds[0].label
             method = "dcf" if stage in GROWTH_LABELS else "comparables"
-        h.marks[q] = round(fv, 2)
+        marks.append(round(fv, 2))
         h.methods.append(method)
+    h.marks = Quarterly(start, marks)
