@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from itertools import compress
 from datetime import date, timedelta
 
 from fundlens.generate.dates import Fx, money, quarter_end_on_or_after, quarter_ends
@@ -86,10 +87,11 @@ def fund_navs(
         cash_moves += [(i[0], -fx.convert(i[3], ccy, f.currency, i[0])) for i in h.investments]
         cash_moves += [(r[0], fx.convert(r[1], ccy, f.currency, r[0])) for r in h.realizations]
     values = [fair_values(h, quarters, fx) for h in holdings]
+    move_dates, move_amounts = [d for d, _ in cash_moves], [a for _, a in cash_moves]
     out = []
     for n, q in enumerate(quarters):
         holdings_value = sum([v[n] for v in values])
-        cash = sum([a for d, a in cash_moves if d <= q])
+        cash = sum(compress(move_amounts, map(q.__ge__, move_dates)))  # the moves by q
         out.append((q, round(max(holdings_value + cash, 0.0), 2)))
     if k % 2 == 0:  # a gap in the middle: that quarter's NAV must be rolled forward
         del out[len(out) // 2]
@@ -107,7 +109,15 @@ def fair_values(h: Holding, quarters: list[date], fx: Fx) -> list[float]:
     exits = [r[0] for r in h.realizations if r[3]]
     costs = [(i[0], fx.convert(i[3], ccy, fund_ccy, i[0])) for i in h.investments]
     first_mark, last_mark, out = h.marks.first, h.marks.last, []
+    start = min([first_mark, *exits, *(d for d, _ in costs)])
+    first_exit = min(exits, default=date.max)
     for q in quarters:
+        if q < start:  # not invested in, marked or exited yet
+            out.append(0.0)
+            continue
+        if first_mark <= q <= last_mark:  # marked at q, hence nothing invested since
+            out.append(0.0 if first_exit <= q else fx.convert(h.marks[q], ccy, fund_ccy, q))
+            continue
         marked = first_mark <= q and first_mark <= last_mark  # a mark on or before q
         mark_date = min(q, last_mark) if marked else date.min
         later = [(d, cost) for d, cost in costs if mark_date < d <= q]
