@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import random
-from itertools import compress
 from datetime import date, timedelta
+from itertools import compress
 
 from fundlens.generate.dates import Fx, money, quarter_end_on_or_after, quarter_ends
 from fundlens.generate.model import Fund, Holding

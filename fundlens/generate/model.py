@@ -57,7 +57,7 @@ class Quarterly:
         return self.values[n]
 
     def get(self, q: date, default: float) -> float:
-        return self[q] if q in self else default
+        return self.values[self._index(q)] if q in self else default
 
     def items(self, lo: date | None = None, hi: date | None = None) -> Iterator[tuple[date, float]]:
         """(quarter end, value) for the quarter ends from lo to hi (default: all of them)."""
