@@ -20,6 +20,11 @@ Modules, in the order the data is drawn: `reference` (taxonomies, curated names)
 (one company, one holding), `funds` (LP flows, NAVs, LPs), `figures` (KPIs, market
 figures), `portfolio` (all of it, seeded), `rows` and `writer` (the CSVs).
 
+The portfolio is simulated whole, then written file by file (the KPIs, most of the
+rows, are drawn as they are written). What stays in memory is kept small, about 5 KB
+a company (slotted entities, quarterly figures in arrays): the 200,000 companies of
+the xlarge preset need about 1 GB.
+
     fundlens generate --out DIR --preset medium
     python -m fundlens.demo            # regenerate the shipped seeds/ (preset demo)
 """

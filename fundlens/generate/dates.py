@@ -70,6 +70,7 @@ class Fx:
 
     def __init__(self, rng: random.Random, dates: list[date]) -> None:
         self.dates = dates
+        self.index = {d: i for i, d in enumerate(dates)}  # the month ends, asked most
         self.rates: dict[str, list[float]] = {}
         for ccy, (base, vol) in FX_BASE.items():
             level, series = base, []
@@ -82,7 +83,9 @@ class Fx:
     def rate(self, ccy: str, d: date) -> float:
         if ccy == "USD":
             return 1.0
-        i = bisect.bisect_right(self.dates, d) - 1
+        i = self.index.get(d)
+        if i is None:
+            i = bisect.bisect_right(self.dates, d) - 1
         if i < 0:
             raise ValueError(f"no {ccy} rate on or before {d}")
         return self.rates[ccy][i]

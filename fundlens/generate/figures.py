@@ -36,23 +36,24 @@ def company_kpis(rng: random.Random, c: Company, fx: Fx, first_month: date) -> l
     cash = revenue * rng.uniform(12, 30)
     raises = {add_months(r.when, 0): r.raise_amount for r in c.rounds}
     rows = []
+    cid, ccy = c.company_id, c.report_ccy
     for d in months:
         revenue *= (1 + growth) * rng.uniform(0.95, 1.05)
         headcount = max(3, headcount + rng.choice((-1, 0, 1, 1, 2)))
         gm = min(max(margin + rng.gauss(0, 1.5), 5.0), 95.0)
         burn = headcount * 12_500 - revenue * gm / 100
-        cash += fx.convert(raises.get(d, 0.0), c.deal_ccy, "USD", d) - burn
+        raised = fx.convert(raises[d], c.deal_ccy, "USD", d) if d in raises else 0.0
+        cash += raised - burn
         if cash < 4 * max(burn, 0):  # venture debt keeps the lights on
             cash += 18 * max(burn, 0)
-        rate = fx.rate(c.report_ccy, d)
-        ccy, day = c.report_ccy, d.isoformat()
+        rate, day = fx.rate(ccy, d), d.isoformat()
         rows += [
-            [c.company_id, day, "revenue", money(revenue * rate), ccy],
-            [c.company_id, day, "arr", money(revenue * 12 * rng.uniform(0.9, 1.1) * rate), ccy],
-            [c.company_id, day, "gross_margin_pct", decimal(gm, 1), None],
-            [c.company_id, day, "headcount", str(headcount), None],
-            [c.company_id, day, "cash_balance", money(max(cash, 0.0) * rate), ccy],
-            [c.company_id, day, "net_burn", money(burn * rate), ccy],
+            [cid, day, "revenue", money(revenue * rate), ccy],
+            [cid, day, "arr", money(revenue * 12 * rng.uniform(0.9, 1.1) * rate), ccy],
+            [cid, day, "gross_margin_pct", decimal(gm, 1), None],
+            [cid, day, "headcount", str(headcount), None],
+            [cid, day, "cash_balance", money(max(cash, 0.0) * rate), ccy],
+            [cid, day, "net_burn", money(burn * rate), ccy],
         ]
     return rows
 

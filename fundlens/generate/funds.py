@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import date, timedelta
+from itertools import compress
 
 from fundlens.generate.dates import Fx, money, quarter_end_on_or_after, quarter_ends
 from fundlens.generate.model import Fund, Holding
@@ -85,10 +86,12 @@ def fund_navs(
         ccy = h.company.deal_ccy
         cash_moves += [(i[0], -fx.convert(i[3], ccy, f.currency, i[0])) for i in h.investments]
         cash_moves += [(r[0], fx.convert(r[1], ccy, f.currency, r[0])) for r in h.realizations]
+    values = [fair_values(h, quarters, fx) for h in holdings]
+    move_dates, move_amounts = [d for d, _ in cash_moves], [a for _, a in cash_moves]
     out = []
-    for q in quarters:
-        holdings_value = sum(fair_value(h, q, fx) for h in holdings)
-        cash = sum(a for d, a in cash_moves if d <= q)
+    for n, q in enumerate(quarters):
+        holdings_value = sum([v[n] for v in values])
+        cash = sum(compress(move_amounts, map(q.__ge__, move_dates)))  # the moves by q
         out.append((q, round(max(holdings_value + cash, 0.0), 2)))
     if k % 2 == 0:  # a gap in the middle: that quarter's NAV must be rolled forward
         del out[len(out) // 2]
@@ -97,17 +100,34 @@ def fund_navs(
     return out
 
 
-def fair_value(h: Holding, q: date, fx: Fx) -> float:
-    """A holding's fair value at quarter end q in fund currency, as the contract defines it."""
+def fair_values(h: Holding, quarters: list[date], fx: Fx) -> list[float]:
+    """A holding's fair value at each of `quarters` (ascending) in fund currency, as the
+    contract defines it: the latest mark on or before the quarter end, converted at the
+    quarter end, plus the investments made after that mark at their cost; nothing once
+    the holding has been exited (unless invested in again since)."""
     ccy, fund_ccy = h.company.deal_ccy, h.fund.currency
-    exits = [r[0] for r in h.realizations if r[3] and r[0] <= q]
-    marks = [m for m in h.marks if m[0] <= q]
-    mark_date = marks[-1][0] if marks else date.min
-    later = [i for i in h.investments if mark_date < i[0] <= q]
-    if exits and not [i for i in later if i[0] > exits[-1]]:
-        return 0.0
-    value = fx.convert(marks[-1][1], ccy, fund_ccy, q) if marks else 0.0
-    return value + sum(fx.convert(i[3], ccy, fund_ccy, i[0]) for i in later)
+    exits = [r[0] for r in h.realizations if r[3]]
+    costs = [(i[0], fx.convert(i[3], ccy, fund_ccy, i[0])) for i in h.investments]
+    first_mark, last_mark, out = h.marks.first, h.marks.last, []
+    start = min([first_mark, *exits, *(d for d, _ in costs)])
+    first_exit = min(exits, default=date.max)
+    for q in quarters:
+        if q < start:  # not invested in, marked or exited yet
+            out.append(0.0)
+            continue
+        if first_mark <= q <= last_mark:  # marked at q, hence nothing invested since
+            out.append(0.0 if first_exit <= q else fx.convert(h.marks[q], ccy, fund_ccy, q))
+            continue
+        marked = first_mark <= q and first_mark <= last_mark  # a mark on or before q
+        mark_date = min(q, last_mark) if marked else date.min
+        later = [(d, cost) for d, cost in costs if mark_date < d <= q]
+        exited = [d for d in exits if d <= q]
+        if exited and not [d for d, _ in later if d > exited[-1]]:
+            out.append(0.0)
+            continue
+        value = fx.convert(h.marks[mark_date], ccy, fund_ccy, q) if marked else 0.0
+        out.append(value + sum(cost for _, cost in later))
+    return out
 
 
 # -- LPs and commitments --------------------------------------------------------------

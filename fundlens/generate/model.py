@@ -1,13 +1,20 @@
 """The generator's entities (funds, rounds, companies, holdings) and how the first two
 lists of them are drawn: funds (curated, then synthetic) and companies with their
-segment, country, end markets, outcome and lead fund."""
+segment, country, end markets, outcome and lead fund.
+
+The entities use slots and keep their quarterly figures (a company's value path, a
+holding's marks) in `Quarterly` arrays: the whole portfolio stays in memory until it
+is written, so its footprint per company decides how large a portfolio fits."""
 
 from __future__ import annotations
 
 import random
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from fundlens.generate.dates import add_months, quarter_end_on_or_after, quarter_ends
 from fundlens.generate.reference import (
     AS_OF,
     COUNTRIES,
@@ -21,7 +28,54 @@ from fundlens.generate.reference import (
 )
 
 
-@dataclass
+class Quarterly:
+    """A float per quarter end, for consecutive quarter ends from the one on or after
+    `first` on: a mapping of quarter end to value (`series[q]`, `q in series`,
+    `series.get(q, default)`) stored as an array of doubles, a fifth of a dict's memory."""
+
+    __slots__ = ("first", "values")
+
+    def __init__(self, first: date, values: Iterable[float] = ()) -> None:
+        self.first = quarter_end_on_or_after(first)
+        self.values = array("d", values)
+
+    @property
+    def last(self) -> date:
+        """The last quarter end with a value (the one before `first` if there is none)."""
+        return add_months(self.first, 3 * len(self.values) - 3)
+
+    def _index(self, q: date) -> int:  # q: a quarter end
+        return (q.year - self.first.year) * 4 + (q.month - self.first.month) // 3
+
+    def __contains__(self, q: date) -> bool:
+        return q == quarter_end_on_or_after(q) and 0 <= self._index(q) < len(self.values)
+
+    def __getitem__(self, q: date) -> float:  # q: a quarter end
+        n = self._index(q)
+        if not 0 <= n < len(self.values):
+            raise KeyError(q)
+        return self.values[n]
+
+    def get(self, q: date, default: float) -> float:
+        return self.values[self._index(q)] if q in self else default
+
+    def items(self, lo: date | None = None, hi: date | None = None) -> Iterator[tuple[date, float]]:
+        """(quarter end, value) for the quarter ends from lo to hi (default: all of them)."""
+        quarters = quarter_ends(lo or self.first, hi or self.last)
+        n = self._index(quarters[0]) if quarters else 0
+        if n < 0 or n + len(quarters) > len(self.values):
+            raise KeyError(f"no values for every quarter end from {lo} to {hi}")
+        return zip(quarters, self.values[n : n + len(quarters)], strict=True)
+
+    def latest_before(self, d: date) -> date:
+        """The latest quarter end with a value before d: `max(q for q in self if q < d)`."""
+        q = min(add_months(quarter_end_on_or_after(d), -3), self.last)
+        if q < self.first:
+            raise ValueError(f"no value before {d}")
+        return q
+
+
+@dataclass(slots=True)
 class Fund:
     fund_id: str
     name: str
@@ -38,7 +92,7 @@ class Fund:
         return self.first_close + timedelta(days=20), end
 
 
-@dataclass
+@dataclass(slots=True)
 class Round:
     when: date
     label: str
@@ -51,7 +105,7 @@ class Round:
         return self.instrument == "equity"
 
 
-@dataclass
+@dataclass(slots=True)
 class Company:
     index: int
     company_id: str
@@ -66,7 +120,7 @@ class Company:
     lead: int
     first_round: date = date.min
     rounds: list[Round] = field(default_factory=list)
-    values: dict[date, float] = field(default_factory=dict)  # quarter end -> value
+    values: Quarterly = field(default_factory=lambda: Quarterly(date.min))
     exit_date: date | None = None
     exit_value: float = 0.0
     decline_start: date | None = None
@@ -81,7 +135,7 @@ class Company:
         return COUNTRY[self.country][3]
 
 
-@dataclass
+@dataclass(slots=True)
 class Holding:
     fund: Fund
     company: Company
@@ -92,7 +146,8 @@ class Holding:
     investments: list[tuple[date, str, str, float, float | None, float | None]] = field(
         default_factory=list
     )
-    marks: list[tuple[date, float, str]] = field(default_factory=list)
+    marks: Quarterly = field(default_factory=lambda: Quarterly(date.min))  # fair values
+    methods: list[str] = field(default_factory=list)  # the valuation method of each mark
     # (date, proceeds, realization type, is full exit, fraction of the stake sold)
     realizations: list[tuple[date, float, str, bool, float]] = field(default_factory=list)
 

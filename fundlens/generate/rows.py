@@ -46,18 +46,7 @@ def tables(p: Portfolio, on_company: Callable[[], None] = lambda: None) -> dict[
         ),
         "investments": _investments(p),
         "realizations": _realizations(p),
-        "valuations": (
-            [
-                h.fund.fund_id,
-                h.company.company_id,
-                q.isoformat(),
-                money(fv),
-                h.company.deal_ccy,
-                method,
-            ]
-            for h in sorted(p.holdings, key=lambda h: (h.fund.fund_id, h.company.company_id))
-            for q, fv, method in h.marks
-        ),
+        "valuations": _valuations(p),
         "fund_cash_flows": _cash_flows(p),
         "fund_navs": ([fid, q.isoformat(), money(nav)] for fid, q, nav in p.navs),
         "lps": iter(p.lps),
@@ -111,6 +100,13 @@ def _realizations(p: Portfolio) -> Iterator[Row]:
     for n, (d, fid, cid, (_, proceeds, kind, full, _frac), ccy) in enumerate(realizations):
         yield [f"R{n + 1:0{width}d}", fid, cid, d.isoformat(), money(proceeds), ccy, kind,
                "true" if full else "false"]  # fmt: skip
+
+
+def _valuations(p: Portfolio) -> Iterator[Row]:
+    for h in sorted(p.holdings, key=lambda h: (h.fund.fund_id, h.company.company_id)):
+        fid, cid, ccy = h.fund.fund_id, h.company.company_id, h.company.deal_ccy
+        for (q, fv), method in zip(h.marks.items(), h.methods, strict=True):
+            yield [fid, cid, q.isoformat(), money(fv), ccy, method]
 
 
 def _cash_flows(p: Portfolio) -> Iterator[Row]:

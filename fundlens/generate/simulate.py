@@ -14,7 +14,7 @@ from fundlens.generate.dates import (
     rand_date,
     sig3,
 )
-from fundlens.generate.model import Company, Fund, Holding, Round
+from fundlens.generate.model import Company, Fund, Holding, Quarterly, Round
 from fundlens.generate.reference import AS_OF, GROWTH_LABELS, PRICED_LADDER
 
 
@@ -65,7 +65,7 @@ def simulate_company(rng: random.Random, c: Company, fund: Fund, check: float) -
         c.rounds.append(Round(when, PRICED_LADDER[stage], "equity", post, raise_amount))
 
     # Quarterly value: the latest priced round's post-money, drifting between rounds.
-    base, m, ri = c.rounds[0].post, 1.0, 0
+    base, m, ri, path = c.rounds[0].post, 1.0, 0, []
     for q in quarter_ends(c.first_round, c.exit_date or AS_OF):
         while ri + 1 < len(c.rounds) and c.rounds[ri + 1].when <= q:
             ri += 1
@@ -75,15 +75,12 @@ def simulate_company(rng: random.Random, c: Company, fund: Fund, check: float) -
             m = min(max(m * math.exp(rng.gauss(quality * 0.03, 0.06)), 0.3), 2.5)
         if c.decline_start and q >= c.decline_start:
             m *= 0.4
-        c.values[q] = 0.0 if c.write_off_q and q >= c.write_off_q else base * m
+        path.append(0.0 if c.write_off_q and q >= c.write_off_q else base * m)
+    c.values = Quarterly(c.first_round, path)
     if c.exit_date:
-        last_q = max(q for q in c.values if q < c.exit_date)
+        last_q = c.values.latest_before(c.exit_date)
         premium = rng.uniform(1.3, 2.4) if c.outcome == "acquisition" else rng.uniform(1.5, 3.0)
         c.exit_value = c.values[last_q] * premium
-
-
-def stage_at(c: Company, d: date) -> str:
-    return [r.label for r in c.rounds if (r.priced and r.when <= d) or r is c.rounds[0]][-1]
 
 
 def simulate_holding(rng: random.Random, h: Holding) -> None:
@@ -103,7 +100,7 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
 
     def sell(own: float) -> float:
         assert sale is not None
-        prev_q = max(q for q in c.values if q < sale[0])
+        prev_q = c.values.latest_before(sale[0])
         proceeds = sale[1] * own * c.values[prev_q] * rng.uniform(0.85, 1.0)
         h.realizations.append((sale[0], round(proceeds, 2), "secondary_sale", False, sale[1]))
         states.append((sale[0], own * (1 - sale[1]), pending))
@@ -141,7 +138,7 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
 
     last_q = AS_OF
     if c.exit_date:
-        last_q = max(q for q in c.values if q < c.exit_date)
+        last_q = c.values.latest_before(c.exit_date)
     elif h.flag in ("stale", "late_bridge") and not c.decline_start:
         last_q = add_months(AS_OF, -3 * rng.randint(1, 2 if h.flag == "late_bridge" else 3))
         if h.flag == "late_bridge":  # a bridge after the latest mark: held at cost
@@ -152,24 +149,30 @@ def simulate_holding(rng: random.Random, h: Holding) -> None:
         proceeds = own * c.exit_value + pending
         h.realizations.append((c.exit_date, round(proceeds, 2), c.outcome, True, 1.0))
 
-    priced_dates = [r.when for r in c.rounds if r.priced]
+    priced = [r for r in c.rounds if r.priced]
     quarter = timedelta(days=91)
-    j = 0
-    for q in quarter_ends(start, last_q):
+    marks = []
+    j = p = 0  # states[j] is the latest state and priced[:p] the priced rounds by q
+    for q, value in c.values.items(start, last_q):
         while j + 1 < len(states) and states[j + 1][0] <= q:
             j += 1
+        while p < len(priced) and priced[p].when <= q:
+            p += 1
         _, own_q, pending_q = states[j]
-        fv = own_q * c.values[q] + pending_q
+        fv = own_q * value + pending_q
         if c.write_off_q and q >= c.write_off_q:
             fv, method = 0.0, "write_off"
         elif c.decline_start and q >= c.decline_start:
             method = "write_down"
         elif c.exit_date and q == last_q and (c.exit_date - q).days <= 100:
             fv, method = own_q * c.exit_value + pending_q, "exit_price"
-        elif any(q - quarter < when <= q for when in priced_dates):
+        elif p and priced[p - 1].when > q - quarter:  # a priced round this quarter
             method = "last_round"
         elif fv < sum(i[3] for i in h.investments if i[0] <= q) * 0.8:
             method = "write_down"
-        else:
-            method = "dcf" if stage_at(c, q) in GROWTH_LABELS else "comparables"
-        h.marks.append((q, round(fv, 2), method))
+        else:  # the stage: the latest priced round's, else the first round's
+            stage = priced[p - 1].label if p else c.rounds[0].label
+            method = "dcf" if stage in GROWTH_LABELS else "comparables"
+        marks.append(round(fv, 2))
+        h.methods.append(method)
+    h.marks = Quarterly(start, marks)
