@@ -18,7 +18,7 @@ from pathlib import Path
 
 from fundlens import PROJECT_DIR, SEEDS_DIR, users
 from fundlens.errors import FundLensError
-from fundlens.generate import PRESETS, generate
+from fundlens.generate import PRESETS
 from fundlens.home import (
     PUBLIC_MODE_ENV,
     PUBLIC_MODES,
@@ -112,6 +112,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     funds = args.funds or preset.funds
     companies = args.companies or preset.companies
     started = time.perf_counter()
+    from fundlens.generate.writer import generate
+
     counts = generate(args.out, seed=args.seed, funds=funds, companies=companies, progress=True)
     print(
         f"Wrote {len(counts)} files, {sum(counts.values()):,} rows ({funds} funds, "

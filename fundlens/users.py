@@ -17,6 +17,7 @@ per client (see `sign_in`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import sqlite3
@@ -58,8 +59,13 @@ MAX_DELAY_S = 15 * 60
 WRONG_CREDENTIALS = "Wrong username or password."
 
 _hasher = PasswordHasher()  # argon2id
-# Verified when the username is unknown, so an unknown user takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("fundlens-no-such-user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so an unknown user takes as long as a wrong
+    password. Made on first use: at import it would slow every `fundlens` command."""
+    return _hasher.hash("fundlens-no-such-user")
 
 
 class NotAuthorized(FundLensError):
@@ -287,7 +293,7 @@ def sign_in(
             [username],
         ).fetchone()
         try:
-            _hasher.verify(row[3] if row else _DUMMY_HASH, password or "")
+            _hasher.verify(row[3] if row else _dummy_hash(), password or "")
             ok = row is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False

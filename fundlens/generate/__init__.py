@@ -18,7 +18,7 @@ computed with the contract's own valuation rules.
 Modules, in the order the data is drawn: `reference` (taxonomies, curated names),
 `dates` (calendar, number formats, FX), `model` (funds and companies), `simulate`
 (one company, one holding), `funds` (LP flows, NAVs, LPs), `figures` (KPIs, market
-figures), `portfolio` (all of it, seeded), `rows` and `writer` (the CSVs).
+figures), `portfolio` (all of it, seeded), `rows` and `writer` (the CSVs); `presets` the sizes.
 
 The portfolio is simulated whole, then written file by file (the KPIs, most of the
 rows, are drawn as they are written). What stays in memory is kept small, about 5 KB
@@ -29,6 +29,15 @@ the xlarge preset need about 1 GB.
     python -m fundlens.demo            # regenerate the shipped seeds/ (preset demo)
 """
 
-from fundlens.generate.writer import PRESETS, Preset, generate
+from fundlens.generate.presets import PRESETS, Preset
 
 __all__ = ["PRESETS", "Preset", "generate"]
+
+
+def __getattr__(name: str):
+    """`generate` loads the simulation (and tqdm) on first use, not with the presets."""
+    if name == "generate":
+        from fundlens.generate.writer import generate
+
+        return generate
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
@@ -13,24 +12,8 @@ from tqdm import tqdm
 from fundlens.contract import FILES
 from fundlens.errors import FundLensError
 from fundlens.generate.portfolio import simulate_portfolio
+from fundlens.generate.presets import DEFAULT_SEED, PRESETS
 from fundlens.generate.rows import tables
-
-DEFAULT_SEED = 7
-
-
-@dataclass(frozen=True)
-class Preset:
-    funds: int
-    companies: int
-    about: str
-
-
-PRESETS = {
-    "demo": Preset(2, 44, "the shipped demo set in seeds/ (about 10k rows)"),
-    "medium": Preset(10, 2_000, "a large manager (about 400k rows)"),
-    "large": Preset(100, 20_000, "a fund of funds or an administrator (about 4M rows)"),
-    "xlarge": Preset(1_000, 200_000, "stress test (about 40M rows)"),
-}
 
 
 def generate(
