@@ -3,8 +3,8 @@
 1. `fundlens generate --preset P` into a temporary directory (timed, rows per input);
 2. the load floor: DuckDB alone reading every input CSV into a table (one connection,
    `create table ... as select * from read_csv(...)`), i.e. what no refresh can beat;
-3. `fundlens refresh` into a fresh home (cold: dbt parses the project), then again on
-   the same inputs (warm: dbt reuses its parse), each in its own process, with the
+3. `fundlens refresh` into a fresh home with an empty parse cache (cold: dbt parses the
+   project), then again (warm: dbt reuses its parse), each in its own process, with the
    peak memory of the whole process tree (refresh + dbt) sampled from /proc.
 
 Prints a summary and writes it as JSON (--json, default benchmarks/results/<preset>.json):
@@ -165,6 +165,7 @@ def main() -> None:
         }
         floor = load_floor(seeds, work)
         home = args.keep_home or work / "home"
+        os.environ["FUNDLENS_CACHE_DIR"] = str(work / "cache")  # the first refresh is cold
         runs = [refresh_once(seeds, home) for _ in range(args.runs)]
 
     refresh = runs[-1]

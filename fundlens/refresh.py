@@ -210,13 +210,39 @@ def _failpoint(home: Path, name: str) -> None:
 _WARN_TEST_LOG = re.compile(r"^\d+ of \d+ WARN \d+ |^Warning in test |^Got \d+ results?,")
 
 
-def parse_cache(home: Path) -> Path:
-    """Where dbt keeps its parse of this project between refreshes of `home` (one per
-    project directory: a home refreshed from two checkouts keeps two)."""
+CACHE_ENV = "FUNDLENS_CACHE_DIR"  # where dbt's parse is kept (default: the user's cache)
+
+
+def cache_dir() -> Path:
+    """$FUNDLENS_CACHE_DIR, else $XDG_CACHE_HOME/fundlens, else ~/.cache/fundlens."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "fundlens"
+
+
+@contextmanager
+def parse_cache() -> Iterator[Path | None]:
+    """Where dbt keeps its parse of this project between refreshes, held for one refresh.
+
+    One per user and project checkout, shared by all of the user's homes (the parse
+    holds the project only, no data), so even a new home's first refresh reuses it.
+    None when another refresh holds it, or it cannot be made: dbt then parses afresh."""
     key = hashlib.sha256(str(PROJECT_DIR).encode()).hexdigest()[:12]
-    path = home / "cache" / f"dbt-{key}"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+    path = cache_dir() / f"dbt-{key}"
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        lock = (path / "lock").open("a")
+    except OSError:
+        yield None
+        return
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield None
+            return
+        yield path
 
 
 # What a refresh runs: every model and data test. dbt's unit tests check the models' SQL
@@ -230,7 +256,7 @@ def _dbt_build(
     candidate: Path,
     progress: Progress,
     record: dict,
-    cache: Path,
+    cache: Path | None,
     engine: str = "duckdb",
 ) -> tuple[dict[str, int], list[str], list[dict]]:
     """Run `dbt build` for the candidate; return test counts, dbt's own warnings and the
@@ -403,9 +429,10 @@ def refresh(
                     progress(message)
                     _failpoint(home, "mid-build")
 
-                record["tests"], record["warnings"], record["data_warnings"] = _dbt_build(
-                    db, candidate, on_nodes, record, parse_cache(home), engine
-                )
+                with parse_cache() as cache:
+                    record["tests"], record["warnings"], record["data_warnings"] = _dbt_build(
+                        db, candidate, on_nodes, record, cache, engine
+                    )
             with step("public"):
                 write_public(db, candidate / PUBLIC)
                 record["marts"] = _table_counts(db, ("marts", "private"))

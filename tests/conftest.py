@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,17 @@ import pytest
 from fundlens import PROJECT_DIR, SEEDS_DIR
 
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"  # tests only; the product never reads it
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_parse_cache(tmp_path_factory) -> Iterator[Path]:
+    """The session's refreshes share one dbt parse cache, never the user's own."""
+    from fundlens.refresh import CACHE_ENV
+
+    with pytest.MonkeyPatch.context() as patch:
+        path = tmp_path_factory.mktemp("parse-cache")
+        patch.setenv(CACHE_ENV, str(path))
+        yield path
 
 
 @pytest.fixture(scope="session")

@@ -144,10 +144,10 @@ def test_run_record_describes_the_run(demo_home: Path):
     assert all(w["count"] > 0 and w["examples"] for w in record["data_warnings"])
     assert record["warnings"] == []  # dbt build said nothing else at warn level
     assert set(record["timings"]) == {"load", "build", "public", "publish"}
-    # dbt's side: parse time (a fresh home parses everything) and every node's time
+    # dbt's side: parse time (full or reused, see the parse-cache tests) and every node's time
     dbt = record["dbt"]
     assert 0 < dbt["parse_seconds"] < record["timings"]["build"]
-    assert dbt["partial_parse"] is False
+    assert isinstance(dbt["partial_parse"], bool)
     nodes = dbt["nodes"]
     statuses = {n["node"]: n["status"] for n in nodes}
     assert {s for node, s in statuses.items() if not node.startswith("exposure.")} <= {
@@ -376,6 +376,37 @@ def test_a_reused_parse_sees_a_changed_model(tmp_path: Path):
     assert (
         "changed after the first parse" in manifest["nodes"]["model.fundlens.dim_funds"]["raw_code"]
     )
+
+
+@pytest.mark.slow
+def test_the_parse_cache_is_shared_by_homes_and_never_waited_for(tmp_path, monkeypatch):
+    """A new home's first refresh reuses the parse another home's refresh left; while a
+    refresh holds the cache, another one parses afresh rather than wait or share it."""
+    from fundlens.refresh import CACHE_ENV, parse_cache
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    first = refresh(SEEDS_DIR, tmp_path / "home1")
+    assert first["dbt"]["partial_parse"] is False  # an empty cache: a full parse
+    with parse_cache() as held:
+        assert held is not None and held.parent == tmp_path / "cache"
+        assert oct(held.stat().st_mode & 0o777) == oct(0o700)
+        with parse_cache() as other:
+            assert other is None  # held: the refresh below parses on its own
+        second = refresh(SEEDS_DIR, tmp_path / "home2")
+    assert second["outcome"] == "published" and second["dbt"]["partial_parse"] is False
+    third = refresh(SEEDS_DIR, tmp_path / "home3")
+    assert third["dbt"]["partial_parse"] is True  # a new home, and yet the parse is reused
+    assert third["dbt"]["parse_seconds"] < first["dbt"]["parse_seconds"]
+
+
+def test_an_unusable_cache_only_costs_a_full_parse(tmp_path, monkeypatch):
+    from fundlens.refresh import CACHE_ENV, parse_cache
+
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv(CACHE_ENV, str(blocker))
+    with parse_cache() as cache:
+        assert cache is None
 
 
 def test_refresh_summary_names_the_steps_and_slowest_nodes(demo_home: Path, monkeypatch, capsys):
