@@ -26,7 +26,8 @@ def cheap_argon2(monkeypatch, request):
         return
     hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
     monkeypatch.setattr(users, "_hasher", hasher)
-    monkeypatch.setattr(users, "_DUMMY_HASH", hasher.hash("no-such-user"))
+    dummy = hasher.hash("no-such-user")
+    monkeypatch.setattr(users, "_dummy_hash", lambda: dummy)
 
 
 def mode(path: Path) -> int:
