@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -232,6 +233,12 @@ def parse_cache() -> Iterator[Path | None]:
     path = cache_dir() / f"dbt-{key}"
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.lstat()
+        # dbt trusts what it finds there: only a directory of ours that no one else
+        # may write into (not a link, not one another user planted)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+            yield None
+            return
         lock = (path / "lock").open("a")
     except OSError:
         yield None

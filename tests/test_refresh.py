@@ -399,12 +399,29 @@ def test_the_parse_cache_is_shared_by_homes_and_never_waited_for(tmp_path, monke
     assert third["dbt"]["parse_seconds"] < first["dbt"]["parse_seconds"]
 
 
-def test_an_unusable_cache_only_costs_a_full_parse(tmp_path, monkeypatch):
+def test_an_unusable_or_untrusted_cache_only_costs_a_full_parse(tmp_path, monkeypatch):
     from fundlens.refresh import CACHE_ENV, parse_cache
 
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     monkeypatch.setenv(CACHE_ENV, str(blocker))
+    with parse_cache() as cache:
+        assert cache is None
+    # a cache others may write into (or a link to one) is not trusted: dbt would load it
+    shared = tmp_path / "shared"
+    monkeypatch.setenv(CACHE_ENV, str(shared))
+    with parse_cache() as cache:
+        assert cache is not None
+        cache.chmod(0o777)
+    with parse_cache() as cache:
+        assert cache is None
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    for entry in shared.iterdir():
+        if entry.name.startswith("dbt-"):
+            entry.chmod(0o700)
+            entry.rename(tmp_path / "moved")
+            entry.symlink_to(elsewhere)
     with parse_cache() as cache:
         assert cache is None
 
