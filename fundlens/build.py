@@ -97,7 +97,7 @@ def run_dbt(
 ) -> DbtRun:
     """Run one dbt command against `db_path`; dbt's target/ and logs/ go to `work_dir`,
     or target/ to `parse_cache` (kept between runs, so dbt can reuse its parse; one
-    dbt at a time may use it: refresh holds the home's lock).
+    dbt at a time may use it: refresh holds the cache's lock, see refresh.parse_cache).
 
     `on_progress` hears when the parse is done and every PROGRESS_EVERY finished nodes.
     `dbt` is the command that runs dbt (the Spark engine's runs it inside a Spark

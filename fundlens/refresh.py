@@ -23,7 +23,7 @@ import shutil
 import stat
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -215,11 +215,32 @@ CACHE_ENV = "FUNDLENS_CACHE_DIR"  # where dbt's parse is kept (default: the user
 
 
 def cache_dir() -> Path:
-    """$FUNDLENS_CACHE_DIR, else $XDG_CACHE_HOME/fundlens, else ~/.cache/fundlens."""
+    """$FUNDLENS_CACHE_DIR, else $XDG_CACHE_HOME/fundlens, else ~/.cache/fundlens.
+
+    Always absolute (dbt would take a relative path from the project, not from here);
+    a relative XDG_CACHE_HOME is ignored, as the XDG spec says. Raises RuntimeError when
+    there is no home directory to default to."""
     if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "fundlens"
+        return Path(os.environ[CACHE_ENV]).expanduser().absolute()
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "fundlens"
+
+
+def _trusted_dir(path: Path) -> bool:
+    """A real directory that only we (or root) may change, all the way up: dbt runs what
+    it loads from the parse cache, so no one else may be able to put or swap a file in."""
+    me = os.getuid()
+    info = path.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != me or info.st_mode & 0o022:
+        return False
+    for parent in path.parents:
+        info = parent.stat()
+        if info.st_uid not in (me, 0):
+            return False
+        if info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:  # writable, not sticky
+            return False
+    return True
 
 
 @contextmanager
@@ -228,27 +249,26 @@ def parse_cache() -> Iterator[Path | None]:
 
     One per user and project checkout, shared by all of the user's homes (the parse
     holds the project only, no data), so even a new home's first refresh reuses it.
-    None when another refresh holds it, or it cannot be made: dbt then parses afresh."""
+    None when another refresh holds it, or it cannot be made or trusted (see
+    `_trusted_dir`): dbt then parses afresh, which is slower and otherwise the same."""
     key = hashlib.sha256(str(PROJECT_DIR).encode()).hexdigest()[:12]
-    path = cache_dir() / f"dbt-{key}"
+    lock = None
     try:
+        path = cache_dir() / f"dbt-{key}"
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = path.lstat()
-        # dbt trusts what it finds there: only a directory of ours that no one else
-        # may write into (not a link, not one another user planted)
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
-            yield None
-            return
-        lock = (path / "lock").open("a")
-    except OSError:
+        if _trusted_dir(path):
+            lock = (path / "lock").open("a")
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.close()
+                lock = None
+    except (OSError, RuntimeError):  # RuntimeError: no home directory
+        lock = None
+    if lock is None:
         yield None
         return
-    with lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield None
-            return
+    with lock:  # closing it releases the lock
         yield path
 
 
@@ -304,6 +324,7 @@ def _clear_leftovers(home: Path) -> list[str]:
     A record is data, never an instruction: one that is not a run record is set aside
     as `<name>.damaged`; what was set aside is returned as notes for the operator."""
     shutil.rmtree(home / "candidates", ignore_errors=True)
+    shutil.rmtree(home / "cache", ignore_errors=True)  # dbt's parse was kept here before
     current = published_version(home)
     notes = []
     for path in sorted((home / "runs").glob("*.json")):
@@ -436,7 +457,8 @@ def refresh(
                     progress(message)
                     _failpoint(home, "mid-build")
 
-                with parse_cache() as cache:
+                # Spark keeps its own parse (in the candidate): no cache to hold for it
+                with parse_cache() if engine == "duckdb" else nullcontext() as cache:
                     record["tests"], record["warnings"], record["data_warnings"] = _dbt_build(
                         db, candidate, on_nodes, record, cache, engine
                     )

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -424,6 +425,37 @@ def test_an_unusable_or_untrusted_cache_only_costs_a_full_parse(tmp_path, monkey
             entry.symlink_to(elsewhere)
     with parse_cache() as cache:
         assert cache is None
+    # ... nor one in a folder others may write into (unless sticky, as /tmp is)
+    open_parent = tmp_path / "open"
+    open_parent.mkdir()
+    open_parent.chmod(0o777)
+    monkeypatch.setenv(CACHE_ENV, str(open_parent / "cache"))
+    with parse_cache() as cache:
+        assert cache is None
+    open_parent.chmod(0o777 | stat.S_ISVTX)
+    with parse_cache() as cache:
+        assert cache == open_parent / "cache" / cache.name
+    # a relative path is taken from here (dbt would take it from the project)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(CACHE_ENV, "relative")
+    with parse_cache() as cache:
+        assert cache is not None and cache.parent == tmp_path / "relative"
+    # no cache setting and no home directory: no cache, and no crash
+    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", lambda: (_ for _ in ()).throw(RuntimeError("no home")))
+    with parse_cache() as cache:
+        assert cache is None
+
+
+def test_an_error_inside_a_refused_cache_is_the_error_raised(tmp_path, monkeypatch):
+    from fundlens.refresh import CACHE_ENV, parse_cache
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "not-a-directory"))
+    (tmp_path / "not-a-directory").write_text("")
+    with pytest.raises(FileNotFoundError, match="dbt is gone"), parse_cache() as cache:
+        assert cache is None
+        raise FileNotFoundError("dbt is gone")
 
 
 def test_refresh_summary_names_the_steps_and_slowest_nodes(demo_home: Path, monkeypatch, capsys):
