@@ -35,6 +35,7 @@ import duckdb
 
 from fundlens.contract import FILES
 from fundlens.generate import PRESETS
+from fundlens.refresh import CACHE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNDLENS = Path(sys.executable).with_name("fundlens")
@@ -165,7 +166,7 @@ def main() -> None:
         }
         floor = load_floor(seeds, work)
         home = args.keep_home or work / "home"
-        os.environ["FUNDLENS_CACHE_DIR"] = str(work / "cache")  # the first refresh is cold
+        os.environ[CACHE_ENV] = str(work / "cache")  # the first refresh is cold
         runs = [refresh_once(seeds, home) for _ in range(args.runs)]
 
     refresh = runs[-1]
