@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
+import textwrap
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -10,7 +13,7 @@ import pytest
 
 from fundlens import SEEDS_DIR
 from fundlens.contract import FILES
-from fundlens.generate import generate
+from fundlens.generate import generate, writer
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -136,3 +139,105 @@ def test_cli_rejects_bad_arguments(tmp_path: Path, capsys, bad) -> None:
         main(["generate", "--out", str(tmp_path), *bad])
     assert exc.value.code == 2
     assert "usage: fundlens generate" in capsys.readouterr().err
+
+
+# company_kpis.csv is written by a forked child when the process is single-threaded (a
+# CLI run); a pytest process may hold DuckDB's threads, so these run `fundlens generate`
+# in a fresh interpreter, with `patch` applied to the generator first.
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="the KPI child is forked on Linux")
+
+
+def _generate_in_child_process(out: Path, patch: str = "") -> subprocess.CompletedProcess:
+    script = textwrap.dedent(f"""
+        import multiprocessing, os, signal, sys, time
+        from fundlens.cli import main
+        from fundlens.generate import figures, rows, writer
+        assert writer._can_fork(), "a fresh interpreter is single-threaded"
+        {textwrap.indent(textwrap.dedent(patch), " " * 8).strip()}
+        try:
+            code = main(["generate", "--out", {str(out)!r}, "--funds", "4",
+                         "--companies", "150", "--seed", "5"])
+        except RuntimeError as exc:  # a bug, not a user's error: the CLI lets it through
+            print("raised:", exc)
+            code = 1
+        print("children left:", len(multiprocessing.active_children()))
+        sys.exit(code)
+    """)
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+
+
+@linux_only
+def test_kpis_from_the_forked_child_are_the_bytes_written_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    done = _generate_in_child_process(tmp_path / "forked")
+    assert done.returncode == 0, done.stderr
+    monkeypatch.setattr(writer, "_can_fork", lambda: False)
+    generate(tmp_path / "in_process", seed=5, funds=4, companies=150)
+    forked, in_process = _snapshot(tmp_path / "forked"), _snapshot(tmp_path / "in_process")
+    assert forked == in_process
+    assert forked["company_kpis.csv"].count(b"\n") > 1000
+
+
+def _kpis_left(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if "company_kpis" in p.name)
+
+
+@linux_only
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        (
+            """
+            def broken(rng, c, fx, first_month):
+                if c.index == 90:
+                    raise RuntimeError("disk on fire")
+                return real(rng, c, fx, first_month)
+            real, rows.company_kpis = rows.company_kpis, broken
+            """,
+            "Could not write company_kpis.csv: RuntimeError: disk on fire",
+        ),
+        (
+            """
+            def killed(rng, c, fx, first_month):
+                os.kill(os.getpid(), signal.SIGKILL)
+            rows.company_kpis = killed
+            """,
+            "Could not write company_kpis.csv: killed by signal 9",
+        ),
+    ],
+    ids=["raises", "killed"],
+)
+def test_a_failing_kpi_child_fails_the_run_and_leaves_no_kpi_file(
+    tmp_path: Path, patch: str, message: str
+) -> None:
+    out = tmp_path / "out"
+    done = _generate_in_child_process(out, patch)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _kpis_left(out) == []  # neither the contract name nor the temporary file
+
+
+@linux_only
+def test_a_failure_in_the_parent_stops_the_kpi_child(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = _generate_in_child_process(
+        out,
+        """
+        def slow(rng, c, fx, first_month):  # the child is still writing when the parent fails
+            time.sleep(0.05)
+            return real_kpis(rng, c, fx, first_month)
+        def broken(p):
+            raise RuntimeError("valuations went wrong")
+            yield
+        real_kpis, rows.company_kpis, rows._valuations = rows.company_kpis, slow, broken
+        """,
+    )
+    assert done.returncode == 1
+    assert "raised: valuations went wrong" in done.stdout
+    assert "children left: 0" in done.stdout
+    assert _kpis_left(out) == []
+    assert not (out / "valuations.csv").exists()

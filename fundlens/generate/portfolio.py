@@ -18,6 +18,8 @@ from fundlens.generate.reference import AS_OF
 from fundlens.generate.simulate import simulate_company, simulate_holding
 
 Tick = Callable[[str, int], None]  # (phase, units done since the last call)
+# hears the companies, the FX and the month ends once no later draw changes a company
+CompaniesDone = Callable[[list[Company], Fx, list[date]], None]
 
 
 @dataclass
@@ -42,9 +44,15 @@ def stream(seed: int, name: str) -> random.Random:
 
 
 def simulate_portfolio(
-    seed: int, n_funds: int, n_companies: int, tick: Tick = lambda _p, _n: None
+    seed: int,
+    n_funds: int,
+    n_companies: int,
+    tick: Tick = lambda _p, _n: None,
+    companies_done: CompaniesDone = lambda _c, _fx, _m: None,
 ) -> Portfolio:
-    """Draw the portfolio; `tick` hears each company, holding and fund as it is done."""
+    """Draw the portfolio; `tick` hears each company, holding and fund as it is done, and
+    `companies_done` the companies once they are final (the holdings do not change them),
+    so that their KPIs can be drawn while the holdings are simulated."""
     funds = build_funds(stream(seed, "funds"), n_funds)
     months = month_ends(date(min(f.first_close for f in funds).year - 1, 1, 1), AS_OF)
     fx = Fx(stream(seed, "fx"), months)
@@ -68,6 +76,7 @@ def simulate_portfolio(
                                        c.deal_ccy, co.first_close)  # fmt: skip
                 holdings.append(Holding(co, c, co_budget, entry=later[0]))
         tick("companies", 1)
+    companies_done(companies, fx, months)
     for h in holdings:
         simulate_holding(rng, h)
         tick("holdings", 1)

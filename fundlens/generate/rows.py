@@ -7,10 +7,12 @@ Each table is a generator, so the writer streams it to disk: the largest file
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 
-from fundlens.generate.dates import decimal, money
+from fundlens.generate.dates import Fx, decimal, money
 from fundlens.generate.figures import company_kpis, market_index, market_sizes
-from fundlens.generate.portfolio import Portfolio
+from fundlens.generate.model import Company
+from fundlens.generate.portfolio import Portfolio, stream
 from fundlens.generate.reference import COUNTRIES, INDEX_CODE, INDUSTRIES, SEGMENTS
 
 Row = Sequence[object]
@@ -51,7 +53,7 @@ def tables(p: Portfolio, on_company: Callable[[], None] = lambda: None) -> dict[
         "fund_navs": ([fid, q.isoformat(), money(nav)] for fid, q, nav in p.navs),
         "lps": iter(p.lps),
         "commitments": iter(p.commitments),
-        "company_kpis": _kpis(p, on_company),
+        "company_kpis": kpis(p.seed, p.companies, p.fx, p.months, on_company),
         "market_sizes": iter(market_sizes(p.stream("market"))),
         "market_index": iter(market_index(p.stream("index"), p.months)),
         "fx_rates": (
@@ -115,8 +117,15 @@ def _cash_flows(p: Portfolio) -> Iterator[Row]:
         yield [f"CF{n + 1:0{width}d}", fid, d.isoformat(), kind, money(amount), purpose]
 
 
-def _kpis(p: Portfolio, on_company: Callable[[], None]) -> Iterator[Row]:
-    rng = p.stream("kpis")
-    for c in p.companies:
-        yield from company_kpis(rng, c, p.fx, p.months[0])
+def kpis(
+    seed: int,
+    companies: list[Company],
+    fx: Fx,
+    months: list[date],
+    on_company: Callable[[], None] = lambda: None,
+) -> Iterator[Row]:
+    """The rows of company_kpis: they need only the companies and a stream of their own."""
+    rng = stream(seed, "kpis")
+    for c in companies:
+        yield from company_kpis(rng, c, fx, months[0])
         on_company()

@@ -1,19 +1,38 @@
-"""Write a generated portfolio to disk, one CSV at a time, with a progress bar."""
+"""Write a generated portfolio to disk, one CSV at a time, with a progress bar.
+
+company_kpis.csv holds about 80% of the rows and has a random stream of its own, so
+on Linux it is written by a forked child as soon as the companies are final, while
+this process simulates the holdings and writes every other file. The bytes are the
+same either way; only the wall time differs (about a third less on 2 cores).
+"""
 
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
+import signal
 import sys
+from collections.abc import Iterable
+from datetime import date
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from tqdm import tqdm
 
-from fundlens.contract import FILES
+from fundlens.contract import FILES, InputFile
 from fundlens.errors import FundLensError
+from fundlens.generate.dates import Fx
+from fundlens.generate.model import Company
 from fundlens.generate.portfolio import simulate_portfolio
 from fundlens.generate.presets import DEFAULT_SEED, PRESETS
-from fundlens.generate.rows import tables
+from fundlens.generate.rows import Row, kpis, tables
+
+KPIS = FILES["company_kpis"]
+
+
+class _Bar(tqdm):
+    monitor_interval = 0  # no monitor thread: the KPI child is forked from this process
 
 
 def generate(
@@ -47,7 +66,7 @@ def generate(
         if phase not in bars:
             for other in bars.values():
                 other.close()
-            bars[phase] = tqdm(
+            bars[phase] = _Bar(
                 total=total,
                 desc=f"{phase:<10}",
                 unit="",
@@ -58,36 +77,122 @@ def generate(
         return bars[phase]
 
     totals = {"companies": companies, "funds": funds}
-    portfolio = simulate_portfolio(
-        seed,
-        funds,
-        companies,
-        tick=lambda phase, n: bar(phase, totals.get(phase, 0)).update(n),
-    )
-    totals["holdings"] = len(portfolio.holdings)
-    write_bar = bar("writing", len(FILES) - 1 + companies)
-    rows = tables(portfolio, on_company=lambda: write_bar.update(1))
+    child: _KpiChild | None = None
+
+    def companies_done(drawn: list[Company], fx: Fx, months: list[date]) -> None:
+        nonlocal child
+        if _can_fork():
+            child = _KpiChild(out_dir / KPIS.filename, seed, drawn, fx, months)
+
     counts: dict[str, int] = {}
     try:
+        portfolio = simulate_portfolio(
+            seed,
+            funds,
+            companies,
+            tick=lambda phase, n: bar(phase, totals.get(phase, 0)).update(n),
+            companies_done=companies_done,
+        )
+        write_bar = bar("writing", len(FILES) - 1 + companies)
+        rows = tables(portfolio, on_company=lambda: write_bar.update(1))
         for name, spec in FILES.items():
+            if child and spec is KPIS:
+                continue
             write_bar.set_postfix_str(spec.filename, refresh=False)
-            path = out_dir / spec.filename
-            tmp = path.with_name(f".{spec.filename}.tmp")
-            width = len(spec.columns)
-            n = 0
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow(spec.column_names)
-                for row in rows[name]:
-                    if len(row) != width:
-                        raise AssertionError(f"{spec.filename}: row of {len(row)} fields: {row}")
-                    writer.writerow(row)
-                    n += 1
-            os.replace(tmp, path)
-            counts[spec.filename] = n
-            if name != "company_kpis":
+            counts[spec.filename] = write_csv(out_dir / spec.filename, spec, rows[name])
+            if spec is not KPIS:
                 write_bar.update(1)
+        if child:
+            write_bar.set_postfix_str(KPIS.filename, refresh=False)
+            counts[KPIS.filename] = child.wait(write_bar)
     finally:
+        if child:
+            child.stop()
         for b in bars.values():
             b.close()
-    return counts
+    return {spec.filename: counts[spec.filename] for spec in FILES.values()}
+
+
+def write_csv(path: Path, spec: InputFile, rows: Iterable[Row]) -> int:
+    """Write `rows` under `spec`'s header to `path` (through a temporary file, removed on
+    failure); return the number of rows."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    width = len(spec.columns)
+    n = 0
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(spec.column_names)
+            for row in rows:
+                if len(row) != width:
+                    raise AssertionError(f"{spec.filename}: row of {len(row)} fields: {row}")
+                writer.writerow(row)
+                n += 1
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return n
+
+
+def _can_fork() -> bool:
+    """Fork only a single-threaded process on Linux: a thread holding a lock at the
+    fork (DuckDB's pool in a test session, say) could leave the child stuck on it."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1 and "fork" in (
+            multiprocessing.get_all_start_methods()
+        )
+    except OSError:
+        return False
+
+
+class _KpiChild:
+    """company_kpis.csv written by a forked child; `wait` returns its row count or raises
+    a FundLensError that says why the child failed, and `stop` ends it early."""
+
+    def __init__(self, path: Path, seed: int, companies: list[Company], fx: Fx,
+                 months: list[date]) -> None:  # fmt: skip
+        ctx = multiprocessing.get_context("fork")
+        self.path = path
+        self.done = ctx.Value("q", 0, lock=False)  # companies drawn, for the progress bar
+        rows = kpis(seed, companies, fx, months, on_company=self._tick)
+        self.result, report = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=self._run, args=(rows, report), daemon=True)
+        self.process.start()
+        report.close()
+
+    def _tick(self) -> None:
+        self.done.value += 1
+
+    def _run(self, rows: Iterable[Row], report: Connection) -> None:  # in the child
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C, stops us
+        try:
+            report.send(("ok", write_csv(self.path, KPIS, rows)))
+        except Exception as exc:  # sent to the parent, which raises it
+            report.send(("error", f"{type(exc).__name__}: {exc}"[:2000]))
+            raise SystemExit(1) from None
+
+    def wait(self, bar: tqdm) -> int:
+        shown = 0
+        while not self.result.poll(0.25):
+            bar.update(self.done.value - shown)
+            shown = self.done.value
+        try:
+            status, value = self.result.recv()
+        except EOFError:  # it died without a word: killed, or out of memory
+            self.process.join()
+            code = self.process.exitcode
+            status = "error"
+            value = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
+        self.process.join()
+        if status != "ok":
+            raise FundLensError(f"Could not write {KPIS.filename}: {value}")
+        bar.update(self.done.value - shown)
+        return value
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.result.close()
+        self.path.with_name(f".{self.path.name}.tmp").unlink(missing_ok=True)
