@@ -14,10 +14,8 @@ path, which differs for every candidate, would count as a profile change).
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -28,6 +26,7 @@ from pathlib import Path
 from fundlens import PROJECT_DIR
 from fundlens.errors import FundLensError
 from fundlens.load import load
+from fundlens.processes import die_with_parent
 
 DBT = Path(sys.executable).with_name("dbt")
 PROGRESS_EVERY = 25  # nodes
@@ -77,11 +76,6 @@ class DbtRun:
         if skipped:
             failed.append(f"({skipped} downstream node(s) skipped because of these)")
         return failed
-
-
-def _die_with_parent() -> None:  # runs in the child, before exec
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def run_dbt(
@@ -145,7 +139,7 @@ def run_dbt(
         text=True,
         env=env,
         cwd=db_path.parent,
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
     ) as proc:
         for line in proc.stdout:
             try:

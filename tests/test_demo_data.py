@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -241,3 +243,67 @@ def test_a_failure_in_the_parent_stops_the_kpi_child(tmp_path: Path) -> None:
     assert "children left: 0" in done.stdout
     assert _kpis_left(out) == []
     assert not (out / "valuations.csv").exists()
+
+
+@linux_only
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+def test_a_kpi_child_never_publishes_after_its_parent_died(tmp_path: Path, sig: str) -> None:
+    out = tmp_path / "out"
+    pid_file = tmp_path / "child.pid"
+    done = _generate_in_child_process(
+        out,
+        f"""
+        def slow(rng, c, fx, first_month):
+            if c.index == 0:
+                open({str(pid_file)!r}, "w").write(str(os.getpid()))
+            time.sleep(0.01)
+            return real_kpis(rng, c, fx, first_month)
+        def die(p):  # the parent is killed while the child writes
+            while not os.path.exists({str(pid_file)!r}):
+                time.sleep(0.01)
+            os.kill(os.getpid(), signal.{sig})
+            yield
+        real_kpis, rows.company_kpis, rows._valuations = rows.company_kpis, slow, die
+        """,
+    )
+    assert done.returncode == -getattr(signal, sig)
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 30
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child), "the KPI child outlived its parent"
+    assert not (out / "company_kpis.csv").exists()
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has stopped running
+
+
+@linux_only
+def test_a_failure_in_the_parent_after_the_kpi_child_finished_leaves_no_kpi_file(
+    tmp_path: Path,
+) -> None:
+    out, finished = tmp_path / "out", tmp_path / "last_company_drawn"
+    done = _generate_in_child_process(
+        out,
+        f"""
+        def marked(rng, c, fx, first_month):
+            rows_ = real_kpis(rng, c, fx, first_month)
+            if c.index == 149:  # the last company: the child is about done
+                open({str(finished)!r}, "w").close()
+            return rows_
+        def broken(p):
+            while not os.path.exists({str(finished)!r}):
+                time.sleep(0.01)
+            time.sleep(0.5)  # the child has written and closed its file
+            raise RuntimeError("valuations went wrong")
+            yield
+        real_kpis, rows.company_kpis, rows._valuations = rows.company_kpis, marked, broken
+        """,
+    )
+    assert "raised: valuations went wrong" in done.stdout
+    assert _kpis_left(out) == []

@@ -8,6 +8,7 @@ same either way; only the wall time differs (about a third less on 2 cores).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import multiprocessing
 import os
@@ -27,6 +28,7 @@ from fundlens.generate.model import Company
 from fundlens.generate.portfolio import simulate_portfolio
 from fundlens.generate.presets import DEFAULT_SEED, PRESETS
 from fundlens.generate.rows import Row, kpis, tables
+from fundlens.processes import die_with_parent
 
 KPIS = FILES["company_kpis"]
 
@@ -83,6 +85,7 @@ def generate(
         nonlocal child
         if _can_fork():
             child = _KpiChild(out_dir / KPIS.filename, seed, drawn, fx, months)
+            child.start()  # after `child` is set, so the `finally` below always stops it
 
     counts: dict[str, int] = {}
     try:
@@ -102,6 +105,8 @@ def generate(
             counts[spec.filename] = write_csv(out_dir / spec.filename, spec, rows[name])
             if spec is not KPIS:
                 write_bar.update(1)
+            if child:
+                child.show(write_bar)
         if child:
             write_bar.set_postfix_str(KPIS.filename, refresh=False)
             counts[KPIS.filename] = child.wait(write_bar)
@@ -113,10 +118,14 @@ def generate(
     return {spec.filename: counts[spec.filename] for spec in FILES.values()}
 
 
-def write_csv(path: Path, spec: InputFile, rows: Iterable[Row]) -> int:
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp")
+
+
+def write_csv(path: Path, spec: InputFile, rows: Iterable[Row], *, publish: bool = True) -> int:
     """Write `rows` under `spec`'s header to `path` (through a temporary file, removed on
-    failure); return the number of rows."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    failure; left under its temporary name unless `publish`); return the number of rows."""
+    tmp = _tmp(path)
     width = len(spec.columns)
     n = 0
     try:
@@ -128,9 +137,11 @@ def write_csv(path: Path, spec: InputFile, rows: Iterable[Row]) -> int:
                     raise AssertionError(f"{spec.filename}: row of {len(row)} fields: {row}")
                 writer.writerow(row)
                 n += 1
-        os.replace(tmp, path)
+        if publish:
+            os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the error that stopped us is the one to report
+            tmp.unlink()
         raise
     return n
 
@@ -155,28 +166,41 @@ class _KpiChild:
         ctx = multiprocessing.get_context("fork")
         self.path = path
         self.done = ctx.Value("q", 0, lock=False)  # companies drawn, for the progress bar
+        self.shown = 0  # of them, added to the bar
         rows = kpis(seed, companies, fx, months, on_company=self._tick)
         self.result, report = ctx.Pipe(duplex=False)
+        self.report = report
+        self.parent = os.getpid()
         self.process = ctx.Process(target=self._run, args=(rows, report), daemon=True)
+
+    def start(self) -> None:
         self.process.start()
-        report.close()
+        self.report.close()
 
     def _tick(self) -> None:
         self.done.value += 1
 
     def _run(self, rows: Iterable[Row], report: Connection) -> None:  # in the child
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C, stops us
-        try:
-            report.send(("ok", write_csv(self.path, KPIS, rows)))
+        die_with_parent()
+        if os.getppid() != self.parent:  # it died before we asked to die with it
+            os._exit(1)
+        self.result.close()  # only the parent reads
+        try:  # the parent publishes the file, once its own files are written
+            report.send(("ok", write_csv(self.path, KPIS, rows, publish=False)))
         except Exception as exc:  # sent to the parent, which raises it
             report.send(("error", f"{type(exc).__name__}: {exc}"[:2000]))
             raise SystemExit(1) from None
 
+    def show(self, bar: tqdm) -> None:
+        """Add the companies drawn since the last call to `bar`."""
+        done = self.done.value  # read once: the child goes on counting meanwhile
+        bar.update(done - self.shown)
+        self.shown = done
+
     def wait(self, bar: tqdm) -> int:
-        shown = 0
         while not self.result.poll(0.25):
-            bar.update(self.done.value - shown)
-            shown = self.done.value
+            self.show(bar)
         try:
             status, value = self.result.recv()
         except EOFError:  # it died without a word: killed, or out of memory
@@ -187,12 +211,18 @@ class _KpiChild:
         self.process.join()
         if status != "ok":
             raise FundLensError(f"Could not write {KPIS.filename}: {value}")
-        bar.update(self.done.value - shown)
+        os.replace(_tmp(self.path), self.path)
+        self.show(bar)
         return value
 
     def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
+        if self.process.pid is not None:  # started
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join(5)
+            if self.process.is_alive():  # stopped (SIGSTOP), or ignoring SIGTERM
+                self.process.kill()
+                self.process.join()
         self.result.close()
-        self.path.with_name(f".{self.path.name}.tmp").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            _tmp(self.path).unlink()
