@@ -695,7 +695,11 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"fundlens {args.command}: cannot go on: {what}", sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"fundlens {args.command}: interrupted; nothing was published.", file=sys.stderr)
+        if args.command == "generate":  # writes file by file, each complete or absent
+            what = f"{args.out} holds only the files finished so far; run it again"
+        else:
+            what = "nothing was published"
+        print(f"fundlens {args.command}: interrupted; {what}.", file=sys.stderr)
         return 130
 
 

@@ -133,6 +133,21 @@ def test_cli_refuses_impossible_requests_clearly(tmp_path: Path, capsys, args, m
     assert "Traceback" not in err
 
 
+def test_cli_interrupted_says_what_the_folder_holds(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fundlens.cli import main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer, "write_csv", interrupted)
+    assert main(["generate", "--out", str(tmp_path), "--funds", "1", "--companies", "3"]) == 130
+    err = capsys.readouterr().err
+    assert f"interrupted; {tmp_path} holds only the files finished so far" in err
+    assert "published" not in err
+
+
 @pytest.mark.parametrize("bad", [["--funds", "0"], ["--companies", "x"], ["--preset", "huge"]])
 def test_cli_rejects_bad_arguments(tmp_path: Path, capsys, bad) -> None:
     from fundlens.cli import main
