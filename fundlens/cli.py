@@ -12,7 +12,9 @@ import getpass
 import json
 import os
 import re
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -107,6 +109,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     preset = PRESETS[args.preset]
     funds = args.funds or preset.funds
@@ -114,7 +120,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from fundlens.generate.writer import generate
 
-    counts = generate(args.out, seed=args.seed, funds=funds, companies=companies, progress=True)
+    # `timeout` and service managers stop with SIGTERM: clean up as after Ctrl-C
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if on_main_thread else None
+    try:
+        counts = generate(args.out, seed=args.seed, funds=funds, companies=companies, progress=True)
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     print(
         f"Wrote {len(counts)} files, {sum(counts.values()):,} rows ({funds} funds, "
         f"{companies} companies, seed {args.seed}) to {args.out} "

@@ -142,10 +142,12 @@ def test_cli_interrupted_says_what_the_folder_holds(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(writer, "write_csv", interrupted)
+    handler = signal.getsignal(signal.SIGTERM)
     assert main(["generate", "--out", str(tmp_path), "--funds", "1", "--companies", "3"]) == 130
     err = capsys.readouterr().err
     assert f"interrupted; {tmp_path} holds only the files finished so far" in err
     assert "published" not in err
+    assert signal.getsignal(signal.SIGTERM) is handler  # the CLI's own is gone again
 
 
 @pytest.mark.parametrize("bad", [["--funds", "0"], ["--companies", "x"], ["--preset", "huge"]])
@@ -261,7 +263,7 @@ def test_a_failure_in_the_parent_stops_the_kpi_child(tmp_path: Path) -> None:
 
 
 @linux_only
-@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("sig", ["SIGKILL"])  # SIGTERM: the CLI cleans up (test below)
 def test_a_kpi_child_never_publishes_after_its_parent_died(tmp_path: Path, sig: str) -> None:
     out = tmp_path / "out"
     pid_file = tmp_path / "child.pid"
@@ -287,6 +289,35 @@ def test_a_kpi_child_never_publishes_after_its_parent_died(tmp_path: Path, sig: 
     while _running(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(child), "the KPI child outlived its parent"
+    assert not (out / "company_kpis.csv").exists()
+
+
+@linux_only
+def test_sigterm_to_generate_cleans_up_like_ctrl_c(tmp_path: Path) -> None:
+    """`timeout` stops the CLI with SIGTERM: no temporary file and no child are left."""
+    out, pid_file = tmp_path / "out", tmp_path / "child.pid"
+    done = _generate_in_child_process(
+        out,
+        f"""
+        def slow(rng, c, fx, first_month):
+            if c.index == 0:
+                open({str(pid_file)!r}, "w").write(str(os.getpid()))
+            time.sleep(0.01)
+            return real_kpis(rng, c, fx, first_month)
+        def terminated(p):  # the parent is asked to stop while the child writes
+            while not os.path.exists({str(pid_file)!r}):
+                time.sleep(0.01)
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+            yield
+        real_kpis, rows.company_kpis, rows._valuations = rows.company_kpis, slow, terminated
+        """,
+    )
+    assert done.returncode == 130, done.stderr
+    assert "interrupted;" in done.stderr and "Traceback" not in done.stderr
+    assert "children left: 0" in done.stdout
+    assert not _running(int(pid_file.read_text()))
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     assert not (out / "company_kpis.csv").exists()
 
 

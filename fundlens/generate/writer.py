@@ -182,6 +182,7 @@ class _KpiChild:
 
     def _run(self, rows: Iterable[Row], report: Connection) -> None:  # in the child
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C, stops us
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # and stops us with SIGTERM
         die_with_parent()
         if os.getppid() != self.parent:  # it died before we asked to die with it
             os._exit(1)
