@@ -263,38 +263,14 @@ def test_a_failure_in_the_parent_stops_the_kpi_child(tmp_path: Path) -> None:
 
 
 @linux_only
-@pytest.mark.parametrize("sig", ["SIGKILL"])  # SIGTERM: the CLI cleans up (test below)
-def test_a_kpi_child_never_publishes_after_its_parent_died(tmp_path: Path, sig: str) -> None:
-    out = tmp_path / "out"
-    pid_file = tmp_path / "child.pid"
-    done = _generate_in_child_process(
-        out,
-        f"""
-        def slow(rng, c, fx, first_month):
-            if c.index == 0:
-                open({str(pid_file)!r}, "w").write(str(os.getpid()))
-            time.sleep(0.01)
-            return real_kpis(rng, c, fx, first_month)
-        def die(p):  # the parent is killed while the child writes
-            while not os.path.exists({str(pid_file)!r}):
-                time.sleep(0.01)
-            os.kill(os.getpid(), signal.{sig})
-            yield
-        real_kpis, rows.company_kpis, rows._valuations = rows.company_kpis, slow, die
-        """,
-    )
-    assert done.returncode == -getattr(signal, sig)
-    child = int(pid_file.read_text())
-    deadline = time.monotonic() + 30
-    while _running(child) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _running(child), "the KPI child outlived its parent"
-    assert not (out / "company_kpis.csv").exists()
-
-
-@linux_only
-def test_sigterm_to_generate_cleans_up_like_ctrl_c(tmp_path: Path) -> None:
-    """`timeout` stops the CLI with SIGTERM: no temporary file and no child are left."""
+@pytest.mark.parametrize(
+    ("sig", "returncode"),
+    [("SIGKILL", -9), ("SIGTERM", 130)],
+    ids=["killed-the-child-dies-with-it", "terminated-cleans-up-like-ctrl-c"],
+)
+def test_a_stopped_parent_leaves_no_kpi_file_and_no_child(
+    tmp_path: Path, sig: str, returncode: int
+) -> None:
     out, pid_file = tmp_path / "out", tmp_path / "child.pid"
     done = _generate_in_child_process(
         out,
@@ -304,21 +280,26 @@ def test_sigterm_to_generate_cleans_up_like_ctrl_c(tmp_path: Path) -> None:
                 open({str(pid_file)!r}, "w").write(str(os.getpid()))
             time.sleep(0.01)
             return real_kpis(rng, c, fx, first_month)
-        def terminated(p):  # the parent is asked to stop while the child writes
+        def stopped(p):  # the parent is stopped while the child writes
             while not os.path.exists({str(pid_file)!r}):
                 time.sleep(0.01)
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signal.{sig})
             time.sleep(5)
             yield
-        real_kpis, rows.company_kpis, rows._valuations = rows.company_kpis, slow, terminated
+        real_kpis, rows.company_kpis, rows._valuations = rows.company_kpis, slow, stopped
         """,
     )
-    assert done.returncode == 130, done.stderr
-    assert "interrupted;" in done.stderr and "Traceback" not in done.stderr
-    assert "children left: 0" in done.stdout
-    assert not _running(int(pid_file.read_text()))
-    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert done.returncode == returncode, done.stderr
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 30
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child), "the KPI child outlived its parent"
     assert not (out / "company_kpis.csv").exists()
+    if sig == "SIGTERM":  # what `timeout` and service managers send: cleaned up as Ctrl-C
+        assert "interrupted;" in done.stderr and "Traceback" not in done.stderr
+        assert "children left: 0" in done.stdout
+        assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
 def _running(pid: int) -> bool:
