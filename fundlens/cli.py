@@ -125,6 +125,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _interrupt) if on_main_thread else None
     try:
         counts = generate(args.out, seed=args.seed, funds=funds, companies=companies, progress=True)
+    except KeyboardInterrupt:  # each file is written whole or not at all
+        print(
+            f"fundlens generate: interrupted; {args.out} holds only the files finished so far; "
+            "run it again.",
+            file=sys.stderr,
+        )
+        return 130
     finally:
         if on_main_thread:
             signal.signal(signal.SIGTERM, previous)
@@ -708,11 +715,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"fundlens {args.command}: cannot go on: {what}", sys.stderr)
         return 1
     except KeyboardInterrupt:
-        if args.command == "generate":  # writes file by file, each complete or absent
-            what = f"{args.out} holds only the files finished so far; run it again"
-        else:
-            what = "nothing was published"
-        print(f"fundlens {args.command}: interrupted; {what}.", file=sys.stderr)
+        print(f"fundlens {args.command}: interrupted; nothing was published.", file=sys.stderr)
         return 130
 
 

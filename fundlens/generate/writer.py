@@ -205,11 +205,11 @@ class _KpiChild:
         try:
             status, value = self.result.recv()
         except EOFError:  # it died without a word: killed, or out of memory
-            self.process.join()
-            code = self.process.exitcode
-            status = "error"
-            value = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
+            status, value = "error", None
         self.process.join()
+        if value is None:
+            code = self.process.exitcode
+            value = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
         if status != "ok":
             raise FundLensError(f"Could not write {KPIS.filename}: {value}")
         os.replace(_tmp(self.path), self.path)
