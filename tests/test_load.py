@@ -15,6 +15,7 @@ from fundlens import load as load_module
 from fundlens.contract import FILES
 from fundlens.errors import InputError
 from fundlens.load import _record_starts, load
+from fundlens.validate import CONTROL_CHARACTERS
 
 
 def _records(path: Path) -> int:
@@ -203,6 +204,26 @@ def test_field_counts_do_not_depend_on_the_scan_block(monkeypatch) -> None:
         got_lines, got_counts = small.field_counts()
         assert got_lines.tolist() == lines.tolist(), block
         assert got_counts.tolist() == counts.tolist(), block
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 1 << 24])
+def test_control_character_scan_agrees_with_the_rule(monkeypatch, block: int) -> None:
+    """The byte scan that lets a file skip the control_character rule must find every
+    character that the rule's regular expression, run by DuckDB, finds: each code point
+    up to U+02FF and a few beyond, alone and between other text, whatever the block."""
+    monkeypatch.setattr(load_module, "_BLOCK", block)
+    chars = [chr(c) for c in range(0x300)] + ["\u2028", "\ufeff", "\U0001f916", "é£°"]
+    values = [v for ch in chars for v in (ch, f"ab{ch}cd", f"ü{ch}")]
+    con = duckdb.connect()
+    expected = con.execute(
+        "SELECT list(regexp_matches(v, ?) ORDER BY i) FROM unnest(?) WITH ORDINALITY AS t(v, i)",
+        [CONTROL_CHARACTERS, values],
+    ).fetchone()[0]
+    got = [load_module.has_control_characters(v.encode()) for v in values]
+    assert got == expected
+    assert sum(expected) == 3 * (0x20 - 3 + 1 + 0x20)  # C0 less tab/LF/CR, DEL, C1
+    clean = "".join(ch for ch, bad in zip(values[::3], expected[::3], strict=True) if not bad)
+    assert not load_module.has_control_characters(clean.encode())
 
 
 def test_report_says_when_cross_file_checks_could_not_run(tmp_path: Path) -> None:
