@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import fcntl
+import os
 import signal
 import subprocess
 import sys
@@ -131,6 +133,31 @@ def test_cli_refuses_impossible_requests_clearly(tmp_path: Path, capsys, args, m
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+def test_cli_refuses_a_folder_another_run_is_writing_into(tmp_path: Path, capsys) -> None:
+    """Two runs into one folder would leave it with files of both: while one holds the
+    folder, another is refused and changes nothing; once it is done, the folder is free."""
+    from fundlens.cli import main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "funds.csv").write_text("the running generate's\n")
+    args = ["generate", "--out", str(out), "--funds", "1", "--companies", "3"]
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # what a running generate holds
+        assert main(args) == 1
+        err = capsys.readouterr().err
+        assert f"another fundlens generate is writing into {out}" in err
+        assert "Traceback" not in err
+        assert [p.name for p in out.iterdir()] == ["funds.csv"]
+        assert (out / "funds.csv").read_text() == "the running generate's\n"
+    finally:
+        os.close(fd)
+    assert main(args) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(s.filename for s in FILES.values())
+    assert main(args) == 0  # and the run after it finds the folder free again
 
 
 def test_cli_interrupted_says_what_the_folder_holds(

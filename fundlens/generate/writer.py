@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import fcntl
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -61,7 +62,31 @@ def generate(
     if out_dir.exists() and not out_dir.is_dir():
         raise FundLensError(f"--out {out_dir} exists and is not a directory.")
     out_dir.mkdir(parents=True, exist_ok=True)
+    with _sole_writer(out_dir):
+        return _generate(out_dir, seed, funds, companies, progress)
 
+
+@contextlib.contextmanager
+def _sole_writer(out_dir: Path) -> Iterator[None]:
+    """Hold an advisory lock on `out_dir` itself while writing into it: two runs into
+    one folder would leave files of both. The kernel drops it if the process dies."""
+    fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FundLensError(
+                f"another fundlens generate is writing into {out_dir}: "
+                "wait for it to finish, or choose another --out."
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _generate(
+    out_dir: Path, seed: int, funds: int, companies: int, progress: bool
+) -> dict[str, int]:
     bars: dict[str, tqdm] = {}
 
     def bar(phase: str, total: int) -> tqdm:
