@@ -5,10 +5,15 @@
    `create table ... as select * from read_csv(...)`), i.e. what no refresh can beat;
 3. `fundlens refresh` into a fresh home with an empty parse cache (cold: dbt parses the
    project), then again (warm: dbt reuses its parse), each in its own process, with the
-   peak memory of the whole process tree (refresh + dbt) sampled from /proc.
+   peak memory of the whole process tree (refresh + dbt) sampled from /proc;
+4. the dbt floor: what dbt itself costs to run our graph, i.e. a bare dbt project with
+   the same models (same dependencies and materializations, each `select 1 as id`) and
+   the same tests (each on the same models, returning no row), built cold then warm with
+   the refresh's own dbt invocation (`build.run_dbt`) into a fresh database each time.
+   No refresh of our project with dbt can beat floor + dbt floor.
 
 Prints a summary and writes it as JSON (--json, default benchmarks/results/<preset>.json):
-rows per input, wall times, floor, ratio refresh / floor, each step's time (load,
+rows per input, wall times, floor, dbt floor, ratio refresh / floor, each step's time (load,
 parse, build, public copy, publish), the 10 slowest dbt nodes and peak memory.
 
     make bench-scale PRESET=medium
@@ -33,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb
 
+from fundlens.build import run_dbt
 from fundlens.contract import FILES
 from fundlens.generate import PRESETS
 from fundlens.refresh import CACHE_ENV
@@ -102,6 +108,67 @@ def load_floor(seeds: Path, work: Path) -> float:
     return time.perf_counter() - started
 
 
+def bare_project(manifest: dict, dest: Path) -> tuple[int, int]:
+    """Write a dbt project into `dest` with the graph of `manifest` and none of its work:
+    one model per model (its materialization and dependencies, `select 1 as id`) and
+    one singular test per test (depending on the same models, returning no row).
+    Returns (models, tests)."""
+    nodes = manifest["nodes"].values()
+    models = {n["unique_id"]: n for n in nodes if n["resource_type"] == "model"}
+    tests = [n for n in nodes if n["resource_type"] == "test"]
+
+    def refs(node: dict) -> str:
+        return "".join(
+            f"-- depends_on: {{{{ ref('{models[uid]['name']}') }}}}\n"
+            for uid in node["depends_on"]["nodes"]
+            if uid in models
+        )
+
+    (dest / "models").mkdir(parents=True)
+    (dest / "tests").mkdir()
+    (dest / "dbt_project.yml").write_text(
+        "name: bare\nversion: '1.0'\nprofile: bare\nmodel-paths: [models]\ntest-paths: [tests]\n"
+    )
+    # the refresh's profile, less the plugin (fundlens's SQL functions)
+    (dest / "profiles.yml").write_text(
+        "bare:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
+        "      path: \"{{ env_var('FUNDLENS_DB_PATH') }}\"\n      schema: main\n"
+        "      threads: \"{{ env_var('FUNDLENS_DBT_THREADS', '2') | int }}\"\n"
+    )
+    for node in models.values():
+        materialized = node["config"]["materialized"]
+        (dest / "models" / f"{node['name']}.sql").write_text(
+            f"{{{{ config(materialized='{materialized}') }}}}\n{refs(node)}select 1 as id\n"
+        )
+    for i, node in enumerate(tests):
+        test = dest / "tests" / f"test_{i:04d}.sql"
+        test.write_text(f"{refs(node)}select 1 as id where false\n")
+    return len(models), len(tests)
+
+
+def dbt_floor(manifest: dict, work: Path) -> dict:
+    """Build the bare project of `manifest`'s graph twice: cold (dbt parses it), then warm
+    (dbt reuses that parse, as a warm refresh does); a fresh database each time."""
+    project = work / "bare"
+    models, tests = bare_project(manifest, project)
+    seconds = []
+    for label in ("cold", "warm"):
+        db = work / f"bare-{label}" / "bare.duckdb"
+        started = time.perf_counter()
+        run = run_dbt(
+            ["build"], db, db.parent, parse_cache=work / "bare-cache", project_dir=project
+        )
+        seconds.append(round(time.perf_counter() - started, 2))
+        if not run.success:
+            sys.exit("the bare dbt project failed:\n  " + "\n  ".join(run.failures()))
+    return {
+        "models": models,
+        "tests": tests,
+        "cold_seconds": seconds[0],
+        "warm_seconds": seconds[1],
+    }
+
+
 def refresh_once(seeds: Path, home: Path) -> dict:
     wall, peak, result = run_measured(
         [str(FUNDLENS), "refresh", "--seeds", str(seeds), "--home", str(home)]
@@ -168,6 +235,8 @@ def main() -> None:
         home = args.keep_home or work / "home"
         os.environ[CACHE_ENV] = str(work / "cache")  # the first refresh is cold
         runs = [refresh_once(seeds, home) for _ in range(args.runs)]
+        (manifest,) = (work / "cache").glob("*/target/manifest.json")
+        bare = dbt_floor(json.loads(manifest.read_text()), work)
 
     refresh = runs[-1]
     summary = {
@@ -180,8 +249,11 @@ def main() -> None:
         "total_rows": sum(rows.values()),
         "generate": generated,  # None: --seeds, generated before
         "floor_seconds": round(floor, 3),
+        "dbt_floor": bare,
         "refresh": refresh,
         "ratio": round(refresh["wall_seconds"] / floor, 1),
+        # what no refresh with dbt can beat, in multiples of the floor
+        "best_ratio": round((floor + bare["warm_seconds"]) / floor, 1),
         "cold_refresh": runs[0] if len(runs) > 1 else None,
     }
     out_json.parent.mkdir(parents=True, exist_ok=True)
@@ -196,6 +268,11 @@ def main() -> None:
     else:
         print(f"  generate  skipped: --seeds {seeds}")
     print(f"  floor     {floor:7.2f}s  (DuckDB read_csv of every input into tables)")
+    print(
+        f"  dbt floor {bare['warm_seconds']:7.2f}s  warm, {bare['cold_seconds']:.2f}s cold "
+        f"(bare dbt: our {bare['models']} models, one row each, and {bare['tests']} tests)"
+    )
+    print(f"  best possible ratio with dbt: {summary['best_ratio']}x (floor + dbt floor, warm)")
     for label, run in zip(("cold", "warm")[: len(runs)], runs, strict=True):
         steps = "  ".join(f"{k} {v:.1f}s" for k, v in run["steps"].items())
         print(f"  refresh {label:<5} {run['wall_seconds']:6.1f}s  "
