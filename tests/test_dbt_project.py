@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from fundlens import PROJECT_DIR
 from fundlens.build import run_dbt
 
 KEY_TESTS = {"unique", "unique_combination_of_columns"}
@@ -135,3 +138,36 @@ def test_every_warning_test_says_what_it_means(manifest):
     }
     for node in warn:
         assert len(node["config"]["meta"].get("warning", "")) > 20, node["name"]
+
+
+def _graph(manifest: dict) -> tuple[dict, Counter]:
+    """Each model's materialization and model parents, and the model parents of each test."""
+    names = {
+        uid: n["name"] for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"
+    }
+
+    def parents(node: dict) -> frozenset[str]:
+        return frozenset(names[uid] for uid in node["depends_on"]["nodes"] if uid in names)
+
+    nodes = manifest["nodes"].values()
+    models = {
+        n["name"]: (n["config"]["materialized"], parents(n))
+        for n in nodes
+        if n["resource_type"] == "model"
+    }
+    return models, Counter(parents(n) for n in nodes if n["resource_type"] == "test")
+
+
+def test_the_benchmarks_bare_project_has_our_graph(manifest, tmp_path: Path):
+    """bench-scale's dbt floor is a floor of *our* graph only if its bare project, as
+    dbt parses it, has our models, materializations and dependencies, and as many
+    tests on the same models."""
+    sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
+    import bench_scale
+
+    bench_scale.bare_project(manifest, tmp_path / "bare")
+    run = run_dbt(["parse"], tmp_path / "bare.duckdb", tmp_path, project_dir=tmp_path / "bare")
+    assert run.success, run.errors
+    bare = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    assert _graph(bare) == _graph(manifest)
+    assert len(_graph(manifest)[0]) > 40 and sum(_graph(manifest)[1].values()) > 200
