@@ -209,6 +209,8 @@ def _load_file(
 ) -> _Loaded:
     result = _Loaded(spec, path)
     real = _inside_folder(spec, path, report)
+    # Python scans the bytes it read, DuckDB reads the file again: both must see the same
+    read_from = None if real is None else _identity(real)
     checked = None if real is None else _check_structure(spec, real, report)
     if checked is None:
         result.status = validate.BROKEN
@@ -217,25 +219,35 @@ def _load_file(
     result.path = real
     result.header, result.data = checked
     result.control_characters = has_control_characters(result.data)
+    problem = None
     try:
         _read(con, result, report)
     except duckdb.Error as exc:  # a file DuckDB cannot read at all
-        report.add(
-            Problem(
-                spec.filename,
-                None,
-                None,
-                "unreadable",
-                None,
-                f"the file cannot be read as CSV: {str(exc).splitlines()[0]}",
-            )
+        unreadable = f"the file cannot be read as CSV: {str(exc).splitlines()[0]}"
+        problem = Problem(spec.filename, None, None, "unreadable", None, unreadable)
+    if problem is None and _identity(real) != read_from:
+        changed = (
+            "the file changed while it was being read (is an export or a sync still "
+            "writing it?); refresh again once it is complete"
         )
+        problem = Problem(spec.filename, None, None, "changed_while_read", None, changed)
+    if problem:
+        report.add(problem)
         result.status = validate.BROKEN
         result.rows = 0
         con.execute(f"DROP TABLE IF EXISTS raw.{spec.name}")
         _create_empty(con, spec)
     result.data = b""
     return result
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    """What tells whether a file changed: device, inode, size, modification time."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _inside_folder(spec: InputFile, path: Path, report: _Report) -> Path | None:

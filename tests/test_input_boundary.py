@@ -119,6 +119,37 @@ def test_input_that_is_not_a_regular_file_is_refused(seeds: Path, tmp_path: Path
     assert ("lps.csv", "not_a_file") in [(p.file, p.rule) for p in error.problems]
 
 
+@pytest.mark.parametrize("how", ["in place", "replaced"])
+def test_a_file_changed_while_it_is_read_is_refused(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+):
+    """Python scans the bytes it read (lines, records, control characters), DuckDB reads
+    the file again: a file rewritten in between (an exporter or a sync still writing)
+    must be refused, not loaded with what the scan never saw."""
+    path = seeds / "lps.csv"
+    text = path.read_text()
+    name = text.splitlines()[1].split(",")[1]
+    changed = text.replace(name, "\x1b" + name[1:], 1)  # the same size, an ESC in it
+    assert len(changed.encode()) == len(text.encode())
+    read = load_module._read
+
+    def rewritten_first(con, result, report):
+        if result.spec.filename == "lps.csv":
+            if how == "in place":
+                with path.open("r+") as fh:
+                    fh.write(changed)
+            else:
+                (seeds / "new.tmp").write_text(changed)
+                os.replace(seeds / "new.tmp", path)
+        return read(con, result, report)
+
+    monkeypatch.setattr(load_module, "_read", rewritten_first)
+    error = _problems(seeds, tmp_path)
+    found = [(p.file, p.rule) for p in error.problems]
+    assert found == [("lps.csv", "changed_while_read")]
+    assert "refresh again once it is complete" in error.problems[0].message
+
+
 def test_escape_sequences_never_reach_the_terminal(seeds: Path, tmp_path: Path):
     """ESC in a header and in a value: the CLI shows them escaped, never raw."""
     f = CsvFile(seeds / "lps.csv")
