@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import itertools
 import os
 import signal
 import subprocess
@@ -144,20 +145,73 @@ def test_cli_refuses_a_folder_another_run_is_writing_into(tmp_path: Path, capsys
     out.mkdir()
     (out / "funds.csv").write_text("the running generate's\n")
     args = ["generate", "--out", str(out), "--funds", "1", "--companies", "3"]
-    fd = os.open(out, os.O_RDONLY)
+    fd = os.open(out / writer.LOCK, os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # what a running generate holds
         assert main(args) == 1
         err = capsys.readouterr().err
         assert f"another fundlens generate is writing into {out}" in err
         assert "Traceback" not in err
-        assert [p.name for p in out.iterdir()] == ["funds.csv"]
+        assert sorted(p.name for p in out.iterdir()) == [writer.LOCK, "funds.csv"]  # ours
         assert (out / "funds.csv").read_text() == "the running generate's\n"
     finally:
         os.close(fd)
     assert main(args) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(s.filename for s in FILES.values())
     assert main(args) == 0  # and the run after it finds the folder free again
+    dir_fd = os.open(out, os.O_RDONLY)  # someone else's lock on the folder itself
+    try:
+        fcntl.flock(dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # (`flock DIR cmd`) is no clash
+        assert main(args) == 0
+    finally:
+        os.close(dir_fd)
+
+
+@pytest.mark.parametrize("when", ["between files", "while writing a file"])
+def test_a_folder_removed_and_made_again_meanwhile_is_left_to_its_new_owner(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """`rm -r DIR` while a run writes into it, and another run into a new DIR: the first
+    must stop, publishing and removing nothing in the new folder (whose temporary files
+    have the same names as its own), rather than mix its files with the other run's."""
+    from fundlens.cli import main
+
+    out = tmp_path / "out"
+    write = writer.write_csv
+    calls = []
+
+    def remove_and_make_again(name: str) -> None:
+        (out / writer.LOCK).unlink()
+        out.rename(tmp_path / "removed")
+        out.mkdir()
+        (out / writer.LOCK).touch()  # the other run's
+        (out / f".{name}.tmp").write_text("the other run's\n")
+
+    def third_file_meets_another_run(path, spec, rows, **kwargs):
+        calls.append(path.name)
+        if len(calls) == 3 and when == "between files":
+            remove_and_make_again(path.name)
+        elif len(calls) == 3:
+            rows = list(rows)
+            rows = itertools.chain(
+                rows[:1], _then(lambda: remove_and_make_again(path.name)), rows[1:]
+            )
+        return write(path, spec, rows, **kwargs)
+
+    monkeypatch.setattr(writer, "write_csv", third_file_meets_another_run)
+    assert main(["generate", "--out", str(out), "--funds", "1", "--companies", "3"]) == 1
+    err = capsys.readouterr().err
+    assert f"{out} was removed or made again while this run wrote into it" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == sorted([writer.LOCK, f".{calls[2]}.tmp"])
+    assert (out / f".{calls[2]}.tmp").read_text() == "the other run's\n"
+    assert len(list((tmp_path / "removed").glob("*.csv"))) == 2
+
+
+def _then(action):
+    """An empty iterable that runs `action` when it is iterated."""
+    action()
+    yield from ()
 
 
 def test_cli_interrupted_says_what_the_folder_holds(

@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import fcntl
+import functools
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -62,30 +63,64 @@ def generate(
     if out_dir.exists() and not out_dir.is_dir():
         raise FundLensError(f"--out {out_dir} exists and is not a directory.")
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _sole_writer(out_dir):
-        return _generate(out_dir, seed, funds, companies, progress)
+    with _sole_writer(out_dir) as ours:
+        return _generate(out_dir, seed, funds, companies, progress, ours)
+
+
+LOCK = ".fundlens-generate.lock"  # in the folder while a run writes into it
 
 
 @contextlib.contextmanager
-def _sole_writer(out_dir: Path) -> Iterator[None]:
-    """Hold an advisory lock on `out_dir` itself while writing into it: two runs into
-    one folder would leave files of both. The kernel drops it if the process dies."""
-    fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
-    try:
+def _sole_writer(out_dir: Path) -> Iterator[Callable[[], bool]]:
+    """Hold an advisory lock on `out_dir`/LOCK while writing into it: two runs into one
+    folder would leave files of both (the kernel drops the lock if the process dies).
+    Yields a test that the folder is still the one locked, not removed and made again
+    (by `rm -r DIR` and another run): nothing is published or removed in another's."""
+    path = out_dir / LOCK
+    for _ in range(10):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
             raise FundLensError(
                 f"another fundlens generate is writing into {out_dir}: "
                 "wait for it to finish, or choose another --out."
             ) from None
-        yield
+        except OSError:
+            pass  # a file system without locks: go on unguarded
+        ours = functools.partial(_same_file, path, os.fstat(fd))
+        if ours():
+            break
+        os.close(fd)  # a run that just finished removed it: lock the next one
+    else:
+        raise FundLensError(f"could not lock {path}: it keeps being removed.")
+    try:
+        yield ours
     finally:
+        with contextlib.suppress(OSError):
+            if ours():
+                path.unlink()  # before the lock goes: a next run locks a new file
         os.close(fd)
 
 
+def _same_file(path: Path, locked: os.stat_result) -> bool:
+    try:
+        now = os.stat(path)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (locked.st_dev, locked.st_ino)
+
+
+def _replaced(out_dir: Path) -> FundLensError:
+    return FundLensError(
+        f"{out_dir} was removed or made again while this run wrote into it: stopped, "
+        "and nothing more was written or removed there."
+    )
+
+
 def _generate(
-    out_dir: Path, seed: int, funds: int, companies: int, progress: bool
+    out_dir: Path, seed: int, funds: int, companies: int, progress: bool, ours: Callable[[], bool]
 ) -> dict[str, int]:
     bars: dict[str, tqdm] = {}
 
@@ -109,7 +144,7 @@ def _generate(
     def companies_done(drawn: list[Company], fx: Fx, months: list[date]) -> None:
         nonlocal child
         if _can_fork():
-            child = _KpiChild(out_dir / KPIS.filename, seed, drawn, fx, months)
+            child = _KpiChild(out_dir / KPIS.filename, seed, drawn, fx, months, ours)
             child.start()  # after `child` is set, so the `finally` below always stops it
 
     counts: dict[str, int] = {}
@@ -127,7 +162,7 @@ def _generate(
             if child and spec is KPIS:
                 continue
             write_bar.set_postfix_str(spec.filename, refresh=False)
-            counts[spec.filename] = write_csv(out_dir / spec.filename, spec, rows[name])
+            counts[spec.filename] = write_csv(out_dir / spec.filename, spec, rows[name], ours=ours)
             if spec is not KPIS:
                 write_bar.update(1)
             if child:
@@ -147,12 +182,22 @@ def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp")
 
 
-def write_csv(path: Path, spec: InputFile, rows: Iterable[Row], *, publish: bool = True) -> int:
+def write_csv(
+    path: Path,
+    spec: InputFile,
+    rows: Iterable[Row],
+    *,
+    publish: bool = True,
+    ours: Callable[[], bool] = lambda: True,
+) -> int:
     """Write `rows` under `spec`'s header to `path` (through a temporary file, removed on
-    failure; left under its temporary name unless `publish`); return the number of rows."""
+    failure; left under its temporary name unless `publish`); return the number of rows.
+    Nothing is published or removed once `ours()` says the folder is another's."""
     tmp = _tmp(path)
     width = len(spec.columns)
     n = 0
+    if not ours():
+        raise _replaced(path.parent)
     try:
         with tmp.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
@@ -163,10 +208,13 @@ def write_csv(path: Path, spec: InputFile, rows: Iterable[Row], *, publish: bool
                 writer.writerow(row)
                 n += 1
         if publish:
+            if not ours():
+                raise _replaced(path.parent)
             os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):  # the error that stopped us is the one to report
-            tmp.unlink()
+            if ours():
+                tmp.unlink()
         raise
     return n
 
@@ -187,9 +235,10 @@ class _KpiChild:
     a FundLensError that says why the child failed, and `stop` ends it early."""
 
     def __init__(self, path: Path, seed: int, companies: list[Company], fx: Fx,
-                 months: list[date]) -> None:  # fmt: skip
+                 months: list[date], ours: Callable[[], bool]) -> None:  # fmt: skip
         ctx = multiprocessing.get_context("fork")
         self.path = path
+        self.ours = ours
         self.done = ctx.Value("q", 0, lock=False)  # companies drawn, for the progress bar
         self.shown = 0  # of them, added to the bar
         rows = kpis(seed, companies, fx, months, on_company=self._tick)
@@ -213,7 +262,7 @@ class _KpiChild:
             os._exit(1)
         self.result.close()  # only the parent reads
         try:  # the parent publishes the file, once its own files are written
-            report.send(("ok", write_csv(self.path, KPIS, rows, publish=False)))
+            report.send(("ok", write_csv(self.path, KPIS, rows, publish=False, ours=self.ours)))
         except Exception as exc:  # sent to the parent, which raises it
             report.send(("error", f"{type(exc).__name__}: {exc}"[:2000]))
             raise SystemExit(1) from None
@@ -237,6 +286,8 @@ class _KpiChild:
             value = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
         if status != "ok":
             raise FundLensError(f"Could not write {KPIS.filename}: {value}")
+        if not self.ours():
+            raise _replaced(self.path.parent)
         os.replace(_tmp(self.path), self.path)
         self.show(bar)
         return value
@@ -251,4 +302,5 @@ class _KpiChild:
                 self.process.join()
         self.result.close()
         with contextlib.suppress(OSError):
-            _tmp(self.path).unlink()
+            if self.ours():
+                _tmp(self.path).unlink()
