@@ -90,6 +90,14 @@ class _Report:
         kept.extend(problems[: max(self.cap - len(kept), 0)])
         self.totals[key] = self.totals.get(key, 0) + total
 
+    def forget(self, file: str) -> None:
+        """Drop everything found in `file` so far."""
+        for key in [k for k in self.listed if k[0] == file]:
+            del self.listed[key]
+            self.totals.pop(key, None)
+        self.unreadable = {u for u in self.unreadable if u[0] != file}
+        self.notes = [n for n in self.notes if not n.startswith(f"{file}:")]
+
     def __bool__(self) -> bool:
         return bool(self.listed)
 
@@ -225,7 +233,8 @@ def _load_file(
     except duckdb.Error as exc:  # a file DuckDB cannot read at all
         unreadable = f"the file cannot be read as CSV: {str(exc).splitlines()[0]}"
         problem = Problem(spec.filename, None, None, "unreadable", None, unreadable)
-    if problem is None and _identity(real) != read_from:
+    if _identity(real) != read_from:
+        report.forget(spec.filename)  # found in bytes other than those scanned
         changed = (
             "the file changed while it was being read (is an export or a sync still "
             "writing it?); refresh again once it is complete"
@@ -241,13 +250,14 @@ def _load_file(
     return result
 
 
-def _identity(path: Path) -> tuple[int, int, int, int] | None:
-    """What tells whether a file changed: device, inode, size, modification time."""
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """What tells whether a file changed: device, inode, size, modification time and
+    change time (which no program can set back, as `cp -p` or `touch -r` do mtime)."""
     try:
         st = path.stat()
     except OSError:
         return None
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 def _inside_folder(spec: InputFile, path: Path, report: _Report) -> Path | None:
@@ -299,7 +309,11 @@ def _check_structure(
     def problem(rule: str, message: str, line: int | None = None, **kw: str | None) -> None:
         report.add(Problem(name, line, kw.get("column"), rule, kw.get("value"), message))
 
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # removed or made unreadable since it was found
+        problem("unreadable", f"the file cannot be read ({exc.strerror})")
+        return None
     if not data:
         problem("empty_file", "the file is empty (0 bytes); it needs at least the header line")
         return None

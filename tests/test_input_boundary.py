@@ -119,13 +119,16 @@ def test_input_that_is_not_a_regular_file_is_refused(seeds: Path, tmp_path: Path
     assert ("lps.csv", "not_a_file") in [(p.file, p.rule) for p in error.problems]
 
 
-@pytest.mark.parametrize("how", ["in place", "replaced"])
+@pytest.mark.parametrize(
+    "how", ["in place", "in place, old times put back", "replaced", "cut short", "removed"]
+)
 def test_a_file_changed_while_it_is_read_is_refused(
     seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ):
     """Python scans the bytes it read (lines, records, control characters), DuckDB reads
     the file again: a file rewritten in between (an exporter or a sync still writing)
-    must be refused, not loaded with what the scan never saw."""
+    must be refused, not loaded with what the scan never saw, and with that one problem
+    only (the others would be about bytes no one scanned)."""
     path = seeds / "lps.csv"
     text = path.read_text()
     name = text.splitlines()[1].split(",")[1]
@@ -135,12 +138,19 @@ def test_a_file_changed_while_it_is_read_is_refused(
 
     def rewritten_first(con, result, report):
         if result.spec.filename == "lps.csv":
-            if how == "in place":
+            before = path.stat()
+            if how.startswith("in place"):
                 with path.open("r+") as fh:
                     fh.write(changed)
-            else:
+                if how.endswith("put back"):  # as `cp -p`, `rsync -t` or `touch -r` do
+                    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+            elif how == "replaced":
                 (seeds / "new.tmp").write_text(changed)
                 os.replace(seeds / "new.tmp", path)
+            elif how == "cut short":
+                path.write_bytes(b'\xff\xfe\x00garbage"\n')
+            else:
+                path.unlink()
         return read(con, result, report)
 
     monkeypatch.setattr(load_module, "_read", rewritten_first)
@@ -148,6 +158,24 @@ def test_a_file_changed_while_it_is_read_is_refused(
     found = [(p.file, p.rule) for p in error.problems]
     assert found == [("lps.csv", "changed_while_read")]
     assert "refresh again once it is complete" in error.problems[0].message
+    assert not error.omitted
+
+
+def test_a_file_removed_before_it_is_read_is_a_problem_not_a_crash(
+    seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    inside = load_module._inside_folder
+
+    def removed_once_found(spec, path, report):
+        real = inside(spec, path, report)
+        if spec.filename == "lps.csv":
+            path.unlink()
+        return real
+
+    monkeypatch.setattr(load_module, "_inside_folder", removed_once_found)
+    error = _problems(seeds, tmp_path)
+    assert [(p.file, p.rule) for p in error.problems] == [("lps.csv", "unreadable")]
+    assert "No such file" in error.problems[0].message
 
 
 def test_escape_sequences_never_reach_the_terminal(seeds: Path, tmp_path: Path):
