@@ -167,6 +167,46 @@ def test_cli_refuses_a_folder_another_run_is_writing_into(tmp_path: Path, capsys
         os.close(dir_fd)
 
 
+def test_a_lock_file_left_by_another_user_locks_all_the_same(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a shared folder the lock file may be another user's, which we can open for
+    reading only (root reads anything, so that user's refusal is played by os.open)."""
+    from fundlens.cli import main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / writer.LOCK).touch()
+    real_open = os.open
+
+    def another_users(path, flags, *args, **kwargs):
+        if str(path).endswith(writer.LOCK) and flags & os.O_RDWR:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(writer.os, "open", another_users)
+    args = ["generate", "--out", str(out), "--funds", "1", "--companies", "3"]
+    fd = real_open(out / writer.LOCK, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # that user's run, going on
+        assert main(args) == 1
+        assert "another fundlens generate is writing into" in capsys.readouterr().err
+    finally:
+        os.close(fd)
+    assert main(args) == 0  # that run is over: its file is in the way of no one
+
+
+def test_a_lock_file_that_is_a_symbolic_link_is_not_followed(tmp_path: Path, capsys) -> None:
+    from fundlens.cli import main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / writer.LOCK).symlink_to(tmp_path / "elsewhere")
+    assert main(["generate", "--out", str(out), "--funds", "1", "--companies", "3"]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere").exists()
+
+
 @pytest.mark.parametrize("when", ["between files", "while writing a file"])
 def test_a_folder_removed_and_made_again_meanwhile_is_left_to_its_new_owner(
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch, when: str

@@ -78,7 +78,7 @@ def _sole_writer(out_dir: Path) -> Iterator[Callable[[], bool]]:
     (by `rm -r DIR` and another run): nothing is published or removed in another's."""
     path = out_dir / LOCK
     for _ in range(10):
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = _open_lock(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -102,6 +102,16 @@ def _sole_writer(out_dir: Path) -> Iterator[Callable[[], bool]]:
             if ours():
                 path.unlink()  # before the lock goes: a next run locks a new file
         os.close(fd)
+
+
+def _open_lock(path: Path) -> int:
+    """Open (or create) the lock file: for writing where we may (NFS locks need it), else
+    for reading (a lock file another user left in a shared folder locks all the same)."""
+    flags = os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(path, os.O_RDWR | flags, 0o666)
+    except PermissionError:
+        return os.open(path, os.O_RDONLY | flags, 0o666)
 
 
 def _same_file(path: Path, locked: os.stat_result) -> bool:
