@@ -110,7 +110,9 @@ def _(seeds: Path) -> Expected:
 set_cell("nul_in_text", "companies.csv", "company_name", "Acme\x00 Robotics", "control_character")
 set_cell("esc_in_text", "lps.csv", "lp_name", "\x1b[2J\x1b[31mPension", "control_character")
 # C1 controls are two bytes in UTF-8 (U+009B, CSI, is ESC [ to some terminals)
-set_cell("c1_in_text", "companies.csv", "company_name", "Acme\u009b31m Robotics", "control_character")
+set_cell(
+    "c1_in_text", "companies.csv", "company_name", "Acme\u009b31m Robotics", "control_character"
+)
 set_cell("del_in_text", "funds.csv", "fund_name", "Fund\x7f I", "control_character")
 
 
