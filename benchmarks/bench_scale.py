@@ -133,6 +133,7 @@ def bare_project(manifest: dict, dest: Path) -> tuple[int, int]:
     (dest / "profiles.yml").write_text(
         "bare:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
         "      path: \"{{ env_var('FUNDLENS_DB_PATH') }}\"\n      schema: main\n"
+        "      disable_transactions: true\n"
         "      threads: \"{{ env_var('FUNDLENS_DBT_THREADS', '2') | int }}\"\n"
     )
     for node in models.values():

@@ -78,7 +78,7 @@ def main() -> int:
         print(f"bench_spark: {missing}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        duck_fixed = _empty_dbt([str(DBT)], Path(tmp))
+        duck_fixed = _empty_dbt(list(DBT), Path(tmp))
         spark_fixed = _empty_dbt([sys.executable, "-m", "fundlens.spark"], Path(tmp))
     print(f"dbt selecting nothing: duckdb {duck_fixed:6.1f}s   spark {spark_fixed:6.1f}s")
     overhead = spark_fixed - duck_fixed

@@ -19,20 +19,19 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fundlens import PROJECT_DIR
+from fundlens import PROJECT_DIR, dbt_cli
 from fundlens.errors import FundLensError
 from fundlens.load import load
 from fundlens.processes import die_with_parent
 
-DBT = Path(sys.executable).with_name("dbt")
+# dbt's command line, printing only the events run_dbt reads (see dbt_cli)
+DBT = (sys.executable, "-m", "fundlens.dbt_cli")
 PROGRESS_EVERY = 25  # nodes
-# dbt's first info-level events after it has parsed the project: `build` and `run` say
-# what they found; `parse` says where it wrote its performance report.
-PARSED_EVENTS = ("FoundStats", "ParsePerfInfoPath")
 
 
 @dataclass
@@ -43,7 +42,7 @@ class DbtRun:
     results: list[dict] = field(default_factory=list)  # run_results.json "results"
     errors: list[str] = field(default_factory=list)  # error-level log messages
     warnings: list[str] = field(default_factory=list)  # warn-level log messages
-    parse_seconds: float | None = None  # from start until dbt reported what it found
+    parse_seconds: float | None = None  # from go until dbt reported what it found
     partial_parse: bool = False  # dbt reused (and updated) a previous parse of the project
     target: Path | None = None  # dbt's target/ of this run (manifest.json, run_results.json)
 
@@ -86,28 +85,46 @@ def run_dbt(
     parse_cache: Path | None = None,
     project_dir: Path = PROJECT_DIR,
     *,
-    dbt: Sequence[str] = (str(DBT),),
+    dbt: Sequence[str] = DBT,
     env: dict[str, str] | None = None,
 ) -> DbtRun:
-    """Run one dbt command against `db_path`; dbt's target/ and logs/ go to `work_dir`,
-    or target/ to `parse_cache` (kept between runs, so dbt can reuse its parse; one
-    dbt at a time may use it: refresh holds the cache's lock, see refresh.parse_cache).
+    """Run one dbt command against `db_path` (see `dbt_started`) and report what it did."""
+    with dbt_started(args, db_path, work_dir, parse_cache, project_dir, dbt=dbt, env=env) as run:
+        return run(on_progress)
 
-    `on_progress` hears when the parse is done and every PROGRESS_EVERY finished nodes.
-    `dbt` is the command that runs dbt (the Spark engine's runs it inside a Spark
-    session), `env` extra environment variables.
+
+@contextmanager
+def dbt_started(
+    args: Sequence[str],
+    db_path: Path,
+    work_dir: Path,
+    parse_cache: Path | None = None,
+    project_dir: Path = PROJECT_DIR,
+    *,
+    dbt: Sequence[str] = DBT,
+    env: dict[str, str] | None = None,
+) -> Iterator[Callable[[Callable[[str], None] | None], DbtRun]]:
+    """Start one dbt command against `db_path` in a child that imports dbt (about 3 s),
+    then waits; yield `run(on_progress)`, which lets it go and returns what it did. The
+    caller works meanwhile (refresh loads the inputs); leaving without `run`, or when
+    `run` fails, stops the child.
+
+    dbt's target/ and logs/ go to `work_dir`, or target/ to `parse_cache` (kept between
+    runs, so dbt can reuse its parse; one dbt at a time may use it: refresh holds the
+    cache's lock, see refresh.parse_cache). `on_progress` hears when the parse is done
+    and every PROGRESS_EVERY finished nodes. `dbt` is the command that runs dbt_cli (the
+    Spark engine's runs it inside a Spark session), `env` extra environment variables.
     """
     target = (parse_cache or work_dir) / "target"
     (target / "run_results.json").unlink(missing_ok=True)  # never read a previous run's
     cmd = [
         *dbt,
-        "--log-format",
-        "json",
+        "--wait",  # for run() (see dbt_cli)
         # dbt's debug log file (every query, as JSON) costs about half of a small
         # build's time, and it would go with the candidate anyway: errors reach us on stdout
         "--log-level-file",
         "none",
-        "--no-use-colors",
+        "--no-use-colors",  # in the messages it tells
         *args,
         "--project-dir",
         str(project_dir),
@@ -125,15 +142,9 @@ def run_dbt(
         **(env or {}),
     }
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    errors: list[str] = []
-    warnings: list[str] = []
-    done = 0
-    parse_seconds: float | None = None
-    total: int | None = None  # nodes dbt will run, from its result events
-    partial_parse = True  # until dbt says it cannot
-    started = time.perf_counter()
     with subprocess.Popen(
         cmd,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -141,46 +152,78 @@ def run_dbt(
         cwd=db_path.parent,
         preexec_fn=die_with_parent,
     ) as proc:
-        for line in proc.stdout:
+        finished = False
+
+        def run(on_progress: Callable[[str], None] | None = None) -> DbtRun:
+            nonlocal finished
             try:
-                event = json.loads(line)
-                info = event["info"]
-            except (ValueError, KeyError):
-                errors.append(line.rstrip())  # not dbt's JSON: a crash; keep it
-                continue
-            if info["level"] == "error":
-                errors.append(info["msg"])
-            elif info["level"] == "warn":
-                warnings.append(info["msg"])
-            name = info["name"]
-            if name == "UnableToPartialParse":
-                partial_parse = False
-            elif name in PARSED_EVENTS and parse_seconds is None:
-                parse_seconds = round(time.perf_counter() - started, 3)
-                if on_progress:
-                    how = "reused" if partial_parse else "full"
-                    on_progress(f"[{args[0]}] parsed the project in {parse_seconds:.1f}s ({how})")
-            elif name.startswith("Log") and name.endswith("Result"):
-                done += 1
-                data = event.get("data", {})
-                total = total or data.get("total") or data.get("num_models")
-                if on_progress and done % PROGRESS_EVERY == 0:
-                    of = f" of {total}" if total else ""
-                    on_progress(f"[{args[0]}] {done}{of} nodes done")
-    results_path = target / "run_results.json"
-    results = json.loads(results_path.read_text())["results"] if results_path.exists() else []
-    run = DbtRun(
-        proc.returncode,
-        results,
-        errors,
-        warnings,
-        parse_seconds,
-        partial_parse and parse_seconds is not None,
-        target,
+                proc.stdin.write(dbt_cli.GO)
+                proc.stdin.close()
+            except BrokenPipeError:  # it ended already: its output says why
+                pass
+            dbt_run = _follow(proc, args[0], on_progress)
+            dbt_run.target = target
+            results_path = target / "run_results.json"
+            if results_path.exists():
+                dbt_run.results = json.loads(results_path.read_text())["results"]
+            finished = True
+            if not dbt_run.success and not dbt_run.results:
+                raise FundLensError(
+                    f"dbt {args[0]} could not run:\n  " + "\n  ".join(dbt_run.errors[-20:])
+                )
+            return dbt_run
+
+        try:
+            yield run
+        finally:
+            if not finished:
+                proc.kill()
+
+
+def _follow(
+    proc: subprocess.Popen, command: str, on_progress: Callable[[str], None] | None
+) -> DbtRun:
+    """Read a dbt_cli child's events until it ends."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    done = 0
+    parse_seconds: float | None = None
+    total: int | None = None  # nodes dbt will run, from its result events
+    partial_parse = True  # until dbt says it cannot
+    started = time.perf_counter()
+    for line in proc.stdout:
+        try:
+            event = json.loads(line)
+            info = event["info"]
+        except (ValueError, KeyError):
+            errors.append(line.rstrip())  # not dbt's JSON: a crash; keep it
+            continue
+        if info["level"] == "error":
+            errors.append(info["msg"])
+        elif info["level"] == "warn":
+            warnings.append(info["msg"])
+        name = info["name"]
+        if name == "UnableToPartialParse":
+            partial_parse = False
+        elif name in dbt_cli.PARSED_EVENTS and parse_seconds is None:
+            parse_seconds = round(time.perf_counter() - started, 3)
+            if on_progress:
+                how = "reused" if partial_parse else "full"
+                on_progress(f"[{command}] parsed the project in {parse_seconds:.1f}s ({how})")
+        elif name.startswith("Log") and name.endswith("Result"):
+            done += 1
+            data = event.get("data", {})
+            total = total or data.get("total") or data.get("num_models")
+            if on_progress and done % PROGRESS_EVERY == 0:
+                of = f" of {total}" if total else ""
+                on_progress(f"[{command}] {done}{of} nodes done")
+    return DbtRun(
+        proc.wait(),
+        errors=errors,
+        warnings=warnings,
+        parse_seconds=parse_seconds,
+        partial_parse=partial_parse and parse_seconds is not None,
     )
-    if not run.success and not results:
-        raise FundLensError(f"dbt {args[0]} could not run:\n  " + "\n  ".join(errors[-20:]))
-    return run
 
 
 def build(seeds_dir: Path, db_path: Path, work_dir: Path) -> None:

@@ -23,7 +23,7 @@ import shutil
 import stat
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from fundlens import PROJECT_DIR, SEEDS_DIR, data_warnings
-from fundlens.build import run_dbt
+from fundlens.build import DbtRun, dbt_started
 from fundlens.contract import FILES
 from fundlens.errors import FundLensError, InputError
 from fundlens.home import (
@@ -278,25 +278,33 @@ def parse_cache() -> Iterator[Path | None]:
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
+@contextmanager
+def _dbt_started(engine: str, db: Path, candidate: Path) -> Iterator[Callable[[Progress], DbtRun]]:
+    """Start the candidate's `dbt build`; yield `run(on_progress)`, which runs it. On
+    DuckDB, dbt imports itself meanwhile, while the inputs load (see build.dbt_started),
+    and holds the parse cache from now on."""
+    if engine == "spark":  # its own parse: sharing the DuckDB target's would void it
+        from fundlens import spark
+
+        yield lambda on_progress: spark.build(db, candidate, on_progress)
+        return
+    with parse_cache() as cache, dbt_started(BUILD, db, candidate / "dbt", cache) as run:
+        yield run
+
+
 def _dbt_build(
+    run_build: Callable[[Progress], DbtRun],
     db: Path,
     candidate: Path,
     progress: Progress,
     record: dict,
-    cache: Path | None,
-    engine: str = "duckdb",
 ) -> tuple[dict[str, int], list[str], list[dict]]:
     """Run `dbt build` for the candidate; return test counts, dbt's own warnings and the
     data warnings (tests with severity warn, see data_warnings.py), and keep the parse
     time and each node's time in `record["dbt"]`.
 
     Raises AuditError when a model, contract or test fails."""
-    if engine == "spark":  # its own parse: sharing the DuckDB target's would void it
-        from fundlens import spark
-
-        run = spark.build(db, candidate, progress)
-    else:
-        run = run_dbt(BUILD, db, candidate / "dbt", on_progress=progress, parse_cache=cache)
+    run = run_build(progress)
     record["dbt"] = {
         "parse_seconds": run.parse_seconds,
         "partial_parse": run.partial_parse,
@@ -439,28 +447,27 @@ def refresh(
 
         try:
             db = candidate / WAREHOUSE
-            with step("load"):
+            with _dbt_started(engine, db, candidate) as run_build:
+                with step("load"):
 
-                def on_file(name: str, rows: int) -> None:
-                    progress(f"[load] {name}: {rows} rows")
-                    _failpoint(home, "during-load")
+                    def on_file(name: str, rows: int) -> None:
+                        progress(f"[load] {name}: {rows} rows")
+                        _failpoint(home, "during-load")
 
-                rows = load(seeds_dir, db, on_file)
-                _write_build_info(db, run_id)
-            _failpoint(home, "after-load")
-            for name, count in rows.items():
-                key = name if name.endswith(".csv") else f"{name}.csv"
-                record["inputs"].setdefault(key, {})["rows"] = count
-            with step("build"):
+                    rows = load(seeds_dir, db, on_file)
+                    _write_build_info(db, run_id)
+                _failpoint(home, "after-load")
+                for name, count in rows.items():
+                    key = name if name.endswith(".csv") else f"{name}.csv"
+                    record["inputs"].setdefault(key, {})["rows"] = count
+                with step("build"):
 
-                def on_nodes(message: str) -> None:
-                    progress(message)
-                    _failpoint(home, "mid-build")
+                    def on_nodes(message: str) -> None:
+                        progress(message)
+                        _failpoint(home, "mid-build")
 
-                # Spark keeps its own parse (in the candidate): no cache to hold for it
-                with parse_cache() if engine == "duckdb" else nullcontext() as cache:
                     record["tests"], record["warnings"], record["data_warnings"] = _dbt_build(
-                        db, candidate, on_nodes, record, cache, engine
+                        run_build, db, candidate, on_nodes, record
                     )
             with step("public"):
                 write_public(db, candidate / PUBLIC)

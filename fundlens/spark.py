@@ -8,8 +8,8 @@ engine does (into the candidate's DuckDB file), then:
    as the `raw` tables dbt's sources name);
 2. runs `python -m fundlens.spark <dbt args>` in a child process: it starts a Spark
    session (`SESSION_CONFIG`), registers the `xirr` function in it, then runs dbt's
-   own command line in the same process, where dbt-spark's `method: session` finds that
-   session (`SparkSession.builder.getOrCreate()`);
+   command line (`fundlens.dbt_cli`) in the same process, where dbt-spark's
+   `method: session` finds that session (`SparkSession.builder.getOrCreate()`);
 3. dbt builds every model and runs every test and contract on Spark; the public marts
    are Parquet tables, one folder per mart under `$FUNDLENS_SPARK_MARTS`.
 
@@ -215,13 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     spark = start_session(Path(warehouse))
     try:
-        from dbt.cli.main import cli
+        from fundlens import dbt_cli
 
-        try:  # as dbt's console script does: click exits with dbt's exit code
-            cli.main(args=[*args, "--target", TARGET], prog_name="dbt")
-        except SystemExit as exc:
-            return int(exc.code or 0)
-        return 0
+        return dbt_cli.main([*args, "--target", TARGET])
     finally:
         spark.stop()
 
