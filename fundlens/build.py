@@ -1,8 +1,9 @@
 """Build a warehouse database: load the input CSVs, then run `dbt build` on it.
 
-dbt runs in a child process: it holds its DuckDB connection until it exits (so the
-file can be reopened afterwards) and dies with the refresh that started it, even when
-that refresh is killed with SIGKILL.
+dbt runs in a child process (fundlens.dbt_cli): it holds its DuckDB connection until
+it exits (so the file can be reopened afterwards) and dies with the refresh that
+started it, even when that refresh is killed with SIGKILL. It may be started before
+its database is ready: it imports dbt, then waits to be let go (`dbt_started`).
 
 The one state kept between builds is dbt's parse of the project (its partial-parse
 file in `target/`), when the caller passes a `parse_cache` directory: dbt then
