@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -30,8 +31,9 @@ from fundlens.errors import FundLensError
 from fundlens.load import load
 from fundlens.processes import die_with_parent
 
-# dbt's command line, printing only the events run_dbt reads (see dbt_cli)
-DBT = (sys.executable, "-m", "fundlens.dbt_cli")
+# dbt's command line, printing only the events run_dbt reads (see dbt_cli); -P: its
+# working directory (the candidate's) is not on its import path
+DBT = (sys.executable, "-P", "-m", "fundlens.dbt_cli")
 PROGRESS_EVERY = 25  # nodes
 
 
@@ -218,8 +220,11 @@ def _follow(
             if on_progress and done % PROGRESS_EVERY == 0:
                 of = f" of {total}" if total else ""
                 on_progress(f"[{command}] {done}{of} nodes done")
+    returncode = proc.wait()
+    if returncode < 0 and not errors:  # killed before it could say anything
+        errors.append(f"dbt was killed by signal {signal.Signals(-returncode).name}")
     return DbtRun(
-        proc.wait(),
+        returncode,
         errors=errors,
         warnings=warnings,
         parse_seconds=parse_seconds,

@@ -16,6 +16,7 @@ on anything else, or when stdin is closed.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Sequence
 
 # dbt's first info-level events after it has parsed the project: `build` and `run` say
@@ -39,12 +40,16 @@ def main(args: Sequence[str] | None = None) -> int:
     from dbt_common.events.functions import msg_to_json
 
     errors = 0
+    one_line_at_a_time = threading.Lock()  # dbt's worker threads fire events too
 
     def tell(msg) -> None:
         nonlocal errors
         if read_by_caller(msg.info.name, msg.info.level):
-            errors += msg.info.level == "error"
-            print(msg_to_json(msg), flush=True)
+            line = msg_to_json(msg) + "\n"
+            with one_line_at_a_time:
+                errors += msg.info.level == "error"
+                sys.stdout.write(line)
+                sys.stdout.flush()
 
     args = list(sys.argv[1:] if args is None else args)
     if args[:1] == ["--wait"]:
@@ -57,7 +62,7 @@ def main(args: Sequence[str] | None = None) -> int:
     if result.exception is None:  # dbt ran, and a node or the selection failed
         return 1
     if not errors:  # a usage error, say, which dbt reports to no one
-        print(f"dbt could not run: {result.exception}", flush=True)
+        print(result.exception, flush=True)
     return 2
 
 

@@ -282,7 +282,8 @@ BUILD = ["build", "--exclude-resource-type", "unit_test"]
 def _dbt_started(engine: str, db: Path, candidate: Path) -> Iterator[Callable[[Progress], DbtRun]]:
     """Start the candidate's `dbt build`; yield `run(on_progress)`, which runs it. On
     DuckDB, dbt imports itself meanwhile, while the inputs load (see build.dbt_started),
-    and holds the parse cache from now on."""
+    and the parse cache is held from now on: a refresh in another home that starts
+    during this one's load parses afresh (slower, otherwise the same)."""
     if engine == "spark":  # its own parse: sharing the DuckDB target's would void it
         from fundlens import spark
 

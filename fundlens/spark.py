@@ -135,7 +135,7 @@ def build(db: Path, candidate: Path, on_progress: Callable[[str], None]) -> DbtR
         db,
         candidate / "dbt",
         on_progress,
-        dbt=(sys.executable, "-m", "fundlens.spark"),
+        dbt=(sys.executable, "-P", "-m", "fundlens.spark"),
         env={
             # dbt threads overlap Spark's per-query latency (planning, scheduling)
             "FUNDLENS_DBT_THREADS": os.environ.get("FUNDLENS_DBT_THREADS", "4"),

@@ -18,8 +18,7 @@ import duckdb
 import pytest
 
 from fundlens import PROJECT_DIR, SEEDS_DIR
-from fundlens.build import dbt_started, run_dbt
-from fundlens.errors import FundLensError
+from fundlens.build import run_dbt
 from fundlens.home import published_version
 from fundlens.refresh import refresh, refresh_lock, rollback
 
@@ -378,40 +377,6 @@ def test_a_reused_parse_sees_a_changed_model(tmp_path: Path):
     assert (
         "changed after the first parse" in manifest["nodes"]["model.fundlens.dim_funds"]["raw_code"]
     )
-
-
-def test_dbt_started_and_never_let_go_runs_nothing(tmp_path: Path):
-    """refresh starts dbt before the load, so dbt imports itself meanwhile; when the load
-    fails, dbt must not go on to parse or build anything."""
-    work = tmp_path / "work"
-    db = tmp_path / "db" / "warehouse.duckdb"
-    with pytest.raises(OSError, match="the load failed"), dbt_started(["parse"], db, work):
-        time.sleep(0.5)
-        raise OSError("the load failed")
-    assert not (work / "target").exists()  # a parse writes its manifest there
-    # dbt_cli itself: a caller gone before it says go (stdin closed) gets nothing run
-    ended = subprocess.run(
-        [sys.executable, "-m", "fundlens.dbt_cli", "--wait", "parse", "--target-path", work],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert (ended.returncode, ended.stdout) == (3, "")
-    assert not work.exists()
-
-
-def test_dbt_that_cannot_run_says_why(tmp_path: Path):
-    db = tmp_path / "db" / "warehouse.duckdb"
-    # dbt refusing its arguments (it tells no event of it)
-    with pytest.raises(FundLensError, match="No such option '--no-such-option'"):
-        run_dbt(["build", "--no-such-option"], db, tmp_path / "work")
-    # the child gone before it is let go (a broken install, say): its output is the reason
-    broken = (sys.executable, "-c", "import sys; sys.exit('dbt is broken here')")
-    with dbt_started(["build"], db, tmp_path / "work", dbt=broken) as run:
-        time.sleep(1)  # it has ended by now: being let go must not fail on the closed pipe
-        with pytest.raises(FundLensError, match="dbt build could not run:\n  dbt is broken here"):
-            run(None)
 
 
 @pytest.mark.slow
