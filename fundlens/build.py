@@ -221,8 +221,12 @@ def _follow(
                 of = f" of {total}" if total else ""
                 on_progress(f"[{command}] {done}{of} nodes done")
     returncode = proc.wait()
-    if returncode < 0 and not errors:  # killed before it could say anything
-        errors.append(f"dbt was killed by signal {signal.Signals(-returncode).name}")
+    if returncode < 0:  # killed (out of memory, say): what it said before is not why
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:  # a real-time signal
+            name = str(-returncode)
+        errors.append(f"dbt was killed by signal {name}")
     return DbtRun(
         returncode,
         errors=errors,

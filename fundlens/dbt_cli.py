@@ -62,7 +62,7 @@ def main(args: Sequence[str] | None = None) -> int:
     if result.exception is None:  # dbt ran, and a node or the selection failed
         return 1
     if not errors:  # a usage error, say, which dbt reports to no one
-        print(result.exception, flush=True)
+        print(f"{type(result.exception).__name__}: {result.exception}", flush=True)
     return 2
 
 

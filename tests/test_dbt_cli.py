@@ -3,6 +3,7 @@ let go, tells its caller whole events, and says why when it cannot run."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -80,7 +81,8 @@ def test_dbt_started_and_never_let_go_runs_nothing(tmp_path: Path):
 def test_dbt_that_cannot_run_says_why(tmp_path: Path):
     db = tmp_path / "db" / "warehouse.duckdb"
     # dbt refusing its arguments (it tells no event of it)
-    with pytest.raises(FundLensError, match="No such option '--no-such-option'"):
+    said_once = "dbt build could not run:\n  DbtUsageException: No such option '--no-such-option'"
+    with pytest.raises(FundLensError, match=said_once):
         run_dbt(["build", "--no-such-option"], db, tmp_path / "work")
     # the child gone before it is let go (a broken install, say): its output is the reason
     broken = (sys.executable, "-c", "import sys; sys.exit('dbt is broken here')")
@@ -88,7 +90,31 @@ def test_dbt_that_cannot_run_says_why(tmp_path: Path):
         time.sleep(1)  # it has ended by now: being let go must not fail on the closed pipe
         with pytest.raises(FundLensError, match="dbt build could not run:\n  dbt is broken here"):
             run(None)
-    # killed before it could say anything (out of memory, say): the signal is the reason
-    killed = (sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
-    with pytest.raises(FundLensError, match="dbt was killed by signal SIGKILL"):
-        run_dbt(["build"], db, tmp_path / "work", dbt=killed)
+    # killed (out of memory, say), whatever it said before: the signal is the reason
+    realtime = int(signal.SIGRTMIN) + 6  # not in signal.Signals
+    for kill, name in (("signal.SIGKILL", "SIGKILL"), (realtime, str(realtime))):
+        killed = (
+            sys.executable,
+            "-c",
+            f"import os, signal, sys; print('about to die', file=sys.stderr); "
+            f"os.kill(os.getpid(), {kill})",
+        )
+        with pytest.raises(FundLensError, match=f"about to die\n  dbt was killed by signal {name}"):
+            run_dbt(["build"], db, tmp_path / "work", dbt=killed)
+
+
+def test_dbt_imports_nothing_from_the_candidate_folder(tmp_path: Path):
+    """dbt's child works in the candidate's folder: a `fundlens` package put there must
+    not be the one it imports (python -P)."""
+    db = tmp_path / "candidate" / "warehouse.duckdb"
+    planted = db.parent / "fundlens"
+    planted.mkdir(parents=True)
+    (planted / "__init__.py").write_text("raise SystemExit('the planted fundlens ran')\n")
+    project = tmp_path / "project"  # the smallest project dbt parses
+    project.mkdir()
+    (project / "dbt_project.yml").write_text("name: tiny\nversion: '1.0'\nprofile: tiny\n")
+    (project / "profiles.yml").write_text(
+        "tiny:\n  target: t\n  outputs:\n    t:\n      type: duckdb\n      path: x.duckdb\n"
+    )
+    run = run_dbt(["parse"], db, tmp_path / "work", project_dir=project)
+    assert run.success and not run.errors
