@@ -37,7 +37,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb
+import yaml
 
+from fundlens import PROJECT_DIR
 from fundlens.build import run_dbt
 from fundlens.contract import FILES
 from fundlens.generate import PRESETS
@@ -130,12 +132,10 @@ def bare_project(manifest: dict, dest: Path) -> tuple[int, int]:
         "name: bare\nversion: '1.0'\nprofile: bare\nmodel-paths: [models]\ntest-paths: [tests]\n"
     )
     # the refresh's profile, less the plugin (fundlens's SQL functions)
-    (dest / "profiles.yml").write_text(
-        "bare:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
-        "      path: \"{{ env_var('FUNDLENS_DB_PATH') }}\"\n      schema: main\n"
-        "      disable_transactions: true\n"
-        "      threads: \"{{ env_var('FUNDLENS_DBT_THREADS', '2') | int }}\"\n"
-    )
+    target = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())["fundlens"]["outputs"]
+    duckdb_target = {k: v for k, v in target["duckdb"].items() if k != "plugins"}
+    profile = {"bare": {"target": "duckdb", "outputs": {"duckdb": duckdb_target}}}
+    (dest / "profiles.yml").write_text(yaml.safe_dump(profile))
     for node in models.values():
         materialized = node["config"]["materialized"]
         (dest / "models" / f"{node['name']}.sql").write_text(
