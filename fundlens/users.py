@@ -64,7 +64,8 @@ _hasher = PasswordHasher()  # argon2id
 @functools.cache
 def _dummy_hash() -> str:
     """Verified when the username is unknown, so an unknown user takes as long as a wrong
-    password. Made on first use: at import it would slow every `fundlens` command."""
+    password. Made on first use (at import it would slow every `fundlens` command), by
+    every sign-in: made only for unknown users, the first one would take twice as long."""
     return _hasher.hash("fundlens-no-such-user")
 
 
@@ -287,13 +288,14 @@ def sign_in(
             audit.record(con, "sign_in_throttled", username, client, now=now)
     if wait > 0:  # raised after the commit, so the audit record stays
         raise SignInThrottled(wait)
+    dummy = _dummy_hash()
     with connect(home) as con:
         row = con.execute(
             "select username, role, lp_id, password_hash from users where username = ?",
             [username],
         ).fetchone()
         try:
-            _hasher.verify(row[3] if row else _dummy_hash(), password or "")
+            _hasher.verify(row[3] if row else dummy, password or "")
             ok = row is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False

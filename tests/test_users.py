@@ -26,6 +26,8 @@ def cheap_argon2(monkeypatch, request):
         return
     hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
     monkeypatch.setattr(users, "_hasher", hasher)
+    if request.node.name.startswith("test_a_first_sign_in"):
+        return  # it makes the dummy hash as a new process would
     dummy = hasher.hash("no-such-user")
     monkeypatch.setattr(users, "_dummy_hash", lambda: dummy)
 
@@ -103,6 +105,41 @@ def test_wrong_password_and_unknown_user_fail_the_same_way(tmp_path):
         users.sign_in(tmp_path, "oliver", PASSWORD)
     assert str(wrong.value) == str(unknown.value) == "Wrong username or password."
     assert users.sign_in(tmp_path, " Olivia ", PASSWORD) == User("olivia", "operator")
+
+
+class CountingHasher(PasswordHasher):
+    """The tests' cheap argon2id, noting each hash it makes and each it verifies."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+        self.calls: list[str] = []
+
+    def hash(self, password, **kwargs) -> str:
+        self.calls.append("hash")
+        return super().hash(password, **kwargs)
+
+    def verify(self, hash, password) -> bool:
+        self.calls.append("verify")
+        return super().verify(hash, password)
+
+
+def test_a_first_sign_in_does_the_same_work_for_an_unknown_and_a_known_user(tmp_path, monkeypatch):
+    # The dummy hash verified for an unknown user is made on first use. Made by an
+    # unknown user's sign-in alone, the first one of a process would take twice as long
+    # as a wrong password, and tell that no such user exists.
+    users.add_user(tmp_path, "olivia", "operator", PASSWORD)
+    work = {}
+    try:
+        for username in ("olivia", "oliver"):
+            users._dummy_hash.cache_clear()  # as in a new process
+            hasher = CountingHasher()
+            monkeypatch.setattr(users, "_hasher", hasher)
+            with pytest.raises(SignInFailed):
+                users.sign_in(tmp_path, username, PASSWORD + "!")
+            work[username] = hasher.calls
+    finally:
+        users._dummy_hash.cache_clear()  # made with the tests' cheap parameters
+    assert work["olivia"] == work["oliver"] == ["hash", "verify"]
 
 
 def test_repeated_failures_for_one_user_are_slowed_down(tmp_path):
