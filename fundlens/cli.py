@@ -478,7 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate the input CSVs, build the warehouse and publish it",
         description=(
             "Write-audit-publish: load and validate every input CSV, build every model "
-            "and run every test into a new candidate, then publish it atomically. On any "
+            "and run every data test into a new candidate, then publish it atomically. On any "
             "problem nothing published changes, and the report names file, line, column "
             "and rule. Exit codes: 0 published, 1 refused (bad input or failed audit), "
             "3 another refresh is running."

@@ -2,7 +2,8 @@
 
 1. Write: load the CSVs and build every model into `candidates/<run_id>/`.
 2. Audit: the loader checks every rule of the data contract; `dbt build` runs every
-   test and contract. Any failure stops the run here: nothing published changes.
+   data test and contract (dbt's unit tests check the SQL, not the data: the test
+   suite runs them). Any failure stops the run here: nothing published changes.
 3. Publish: move the candidate to `versions/<run_id>/` and flip the `current` link
    with one atomic rename. Readers holding the old files keep reading them.
 
@@ -196,6 +197,13 @@ def _write_build_info(db: Path, version_id: str) -> None:
             [version_id],
         )
         con.execute("comment on table meta.build_info is 'The published version of this file.'")
+        con.execute(
+            "comment on column meta.build_info.version_id is "
+            "'The version id: the refresh run that published this file (fundlens status).'"
+        )
+        con.execute(
+            "comment on column meta.build_info.built_at is 'When that refresh loaded its inputs.'"
+        )
     finally:
         con.close()
 

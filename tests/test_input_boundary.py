@@ -238,7 +238,6 @@ GARBAGE = textwrap.dedent(
 
 @pytest.mark.slow
 def test_a_million_garbage_rows_are_refused_in_bounded_memory(seeds: Path):
-    # no timed assertion (the machine is shared); the timeout only catches a hang
     result = subprocess.run(
         [sys.executable, "-c", GARBAGE, str(seeds)],
         capture_output=True,
@@ -248,6 +247,9 @@ def test_a_million_garbage_rows_are_refused_in_bounded_memory(seeds: Path):
     assert result.returncode == 0, result.stderr[-3000:]
     took, peak, listed, counted, misshapen, report_chars = map(float, result.stdout.split())
     print(f"refused in {took:.1f}s")  # shown with -s, for a look
+    # issue 7's bound: "refused in under a minute". It takes 1-2 s on 2 shared cores, so
+    # only a path gone quadratic (or a hang) fails it, not a busy machine.
+    assert took < 60, f"refused in {took:.0f}s"
     assert peak < 2 * 1024**3, f"peak memory {peak / 1024**3:.2f} GiB"
     assert listed <= 20 * 12  # capped per rule: a short report ...
     assert counted >= misshapen > 500_000  # ... with the count of the rest
