@@ -1,8 +1,8 @@
 """Does computing fund performance dominate a refresh?
 
 Generates a synthetic portfolio with `fundlens.generate.generate` (default 200 funds, about
-40 quarters each), loads it and runs the refresh's `dbt build` (data tests, no unit
-tests) into a temporary directory, and prints, from dbt's run_results.json, the time
+40 quarters each), builds it with `fundlens.build.build` (the refresh's load and `dbt
+build`) into a temporary directory, and prints, from dbt's run_results.json, the time
 of the performance step (the fund_performance model and its int_fund_* parents, XIRR
 UDF calls included) next to the time of the whole refresh (load + dbt build, wall
 clock), and their ratio.
@@ -27,10 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb
 
-from fundlens.build import run_dbt
+from fundlens.build import build
 from fundlens.generate import generate
-from fundlens.load import load
-from fundlens.refresh import BUILD
 
 # The performance step: fund_performance and the parents built for it alone
 # (int_fund_quarters and the position models are shared with the exposure marts).
@@ -61,10 +59,7 @@ def main() -> None:
 
         db = tmp_path / "warehouse.duckdb"
         t0 = time.perf_counter()
-        load(seeds, db)
-        run = run_dbt(BUILD, db, tmp_path)
-        if not run.success:
-            sys.exit("dbt build failed:\n  " + "\n  ".join(run.failures()))
+        build(seeds, db, tmp_path)
         refresh_s = time.perf_counter() - t0
 
         results = json.loads((tmp_path / "target" / "run_results.json").read_text())

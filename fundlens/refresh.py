@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from fundlens import PROJECT_DIR, SEEDS_DIR, data_warnings
-from fundlens.build import DbtRun, dbt_started
+from fundlens.build import BUILD, DbtRun, dbt_started
 from fundlens.contract import FILES
 from fundlens.errors import FundLensError, InputError
 from fundlens.home import (
@@ -278,12 +278,6 @@ def parse_cache() -> Iterator[Path | None]:
         return
     with lock:  # closing it releases the lock
         yield path
-
-
-# What a refresh runs: every model and data test. dbt's unit tests check the models' SQL
-# on fixed rows, not the data, so (as dbt advises for production) a refresh leaves them
-# out; the test suite runs them (tests/test_dbt_project.py).
-BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
 @contextmanager

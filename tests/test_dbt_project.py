@@ -106,8 +106,8 @@ def test_docs_generate_works(demo_home: Path, tmp_path: Path):
 
 
 def test_unit_tests_pass_though_a_refresh_leaves_them_out(manifest, demo_home, tmp_path):
-    """A refresh runs the data tests only (refresh.BUILD); the unit tests run here."""
-    from fundlens.refresh import BUILD
+    """A refresh runs the data tests only (build.BUILD); the unit tests run here."""
+    from fundlens.build import BUILD
 
     assert "unit_test" in BUILD
     db = tmp_path / "unit.duckdb"  # a copy: dbt opens its database read-write

@@ -237,7 +237,7 @@ GARBAGE = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_a_million_garbage_rows_are_refused_in_bounded_memory(seeds: Path):
+def test_a_million_garbage_rows_are_refused_quickly_in_bounded_memory(seeds: Path):
     result = subprocess.run(
         [sys.executable, "-c", GARBAGE, str(seeds)],
         capture_output=True,
